@@ -1,0 +1,49 @@
+# farepipe — make help lists the targets. Scripts live in hack/.
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/farepipe/farepipe/internal/version.Version=$(VERSION)
+GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
+BINARIES := fetch land transform index farepipe
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build bin/fetch bin/land bin/transform bin/index bin/farepipe
+	@mkdir -p bin
+	CGO_ENABLED=0 go build $(GOFLAGS_BUILD) -o bin/ ./steps/fetch ./steps/land ./steps/transform ./steps/index ./cmd/farepipe
+
+.PHONY: test
+test: ## run every test against real MinIO and Elasticsearch (builds them the first time)
+	hack/test.sh
+
+.PHONY: unit
+unit: ## run the unit tests only (no services)
+	go test -short ./...
+
+.PHONY: demo
+demo: build ## bring up the local stack and run the whole pipeline on synthetic fares
+	hack/demo.sh
+
+.PHONY: lint
+lint: ## gofmt, go vet and staticcheck
+	hack/lint.sh
+
+.PHONY: bench
+bench: ## run the benchmarks (see BENCHMARKS.md)
+	hack/bench.sh
+
+.PHONY: services-up
+services-up: ## start MinIO and Elasticsearch on loopback (prints export lines)
+	@hack/services.sh up
+
+.PHONY: services-down
+services-down: ## stop the services started by services-up
+	hack/services.sh down
+
+.PHONY: clean
+clean: ## remove build output
+	rm -rf bin

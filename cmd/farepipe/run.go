@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/fetch"
+	"github.com/farepipe/farepipe/internal/land"
+	"github.com/farepipe/farepipe/internal/ndjson"
+	"github.com/farepipe/farepipe/internal/objstore"
+	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/transform"
+)
+
+func runCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "bucket", Value: "farepipe", EnvVars: []string{"FAREPIPE_BUCKET"},
+			Usage: "S3 bucket to land raw, curated and quarantine objects in"},
+		&cli.StringFlag{Name: "dir", EnvVars: []string{"FAREPIPE_DIR"},
+			Usage: "land into this local directory instead of S3"},
+		&cli.StringFlag{Name: "run", EnvVars: []string{"FAREPIPE_RUN"}, Usage: "run name kept in object metadata"},
+	}
+	flags = append(flags, step.ProviderFlags()...)
+	flags = append(flags, step.PlanFlags()...)
+	flags = append(flags, step.S3Flags()...)
+	flags = append(flags, step.ESFlags()...)
+	flags = append(flags, step.CommonFlags()...)
+	return &cli.Command{
+		Name:   "run",
+		Usage:  "run the whole pipeline once: fetch, land, transform, index",
+		Flags:  flags,
+		Action: runPipeline,
+	}
+}
+
+func runPipeline(c *cli.Context) error {
+	log, err := step.Logger(c, os.Stderr)
+	if err != nil {
+		return err
+	}
+	out := c.App.Writer
+	observedAt, err := step.ObservedAt(c)
+	if err != nil {
+		return err
+	}
+	p, err := step.Plan(c, observedAt)
+	if err != nil {
+		return err
+	}
+	prov, err := step.Provider(c, observedAt)
+	if err != nil {
+		return err
+	}
+	prefix, err := step.IndexPrefix(c)
+	if err != nil {
+		return err
+	}
+	es, err := step.ESClient(c)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(c)
+	if err != nil {
+		return err
+	}
+
+	// fetch
+	start := time.Now()
+	batch, err := objstore.NewSpool("batch")
+	if err != nil {
+		return err
+	}
+	defer batch.Close()
+	w := ndjson.NewWriter(batch)
+	fs, err := fetch.Run(c.Context, fetch.Config{Provider: prov, Searches: p.Searches(), Logger: log}, w)
+	if err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "fetch      %d searches: %d answered, %d refused, %d failed (%s, %s)\n",
+		fs.Planned, fs.Fetched, fs.Refused, fs.Failed, prov.Name(), since(start))
+	if fs.Written() == 0 {
+		return step.Retryable(fmt.Errorf("no search answered"))
+	}
+
+	// land
+	start = time.Now()
+	section, err := batch.Section()
+	if err != nil {
+		return err
+	}
+	lander := &land.Lander{Log: log}
+	lr, err := lander.Land(c.Context, store, section, section.Size(), land.Meta{Run: c.String("run")})
+	if err != nil {
+		return err
+	}
+	state := "uploaded"
+	if lr.Skipped {
+		state = "already there"
+	}
+	fmt.Fprintf(out, "land       %s (%d bytes, %s, %s)\n", lr.URI, lr.Size, state, since(start))
+
+	// transform
+	start = time.Now()
+	tr, err := transform.Object(c.Context, store, lr.Key,
+		store, transform.OutputKey(lr.Key, transform.AreaRaw, transform.AreaCurated),
+		store, transform.OutputKey(lr.Key, transform.AreaRaw, transform.AreaQuarantine),
+		transform.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "transform  %d envelopes, %d offers -> %d observations, %d rejected (%s)\n",
+		tr.Envelopes, tr.Offers, tr.Observations, tr.Rejected(), since(start))
+	if tr.Quarantine != "" {
+		fmt.Fprintf(out, "           quarantine: %s\n", tr.Quarantine)
+	}
+	if tr.Empty() {
+		return step.Data(fmt.Errorf("no record could be processed, see %s", tr.Quarantine))
+	}
+
+	// index
+	start = time.Now()
+	var dead int
+	ix, err := esindex.New(es, esindex.Config{Prefix: prefix, Refresh: true, Logger: log,
+		DeadLetter: func(dl esindex.DeadLetter) error {
+			dead++
+			log.Warn("dead letter", "id", dl.ID, "status", dl.Status, "reason", dl.Reason)
+			return nil
+		}})
+	if err != nil {
+		return err
+	}
+	curated, _, err := store.Get(c.Context, transform.OutputKey(lr.Key, transform.AreaRaw, transform.AreaCurated))
+	if err != nil {
+		return err
+	}
+	defer curated.Close()
+	is, err := ix.Index(c.Context, curated)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "index      %d observations: %d new change points, %d unchanged, %d duplicate, %d stale, %d rejected, %d failed (%s)\n",
+		is.Read, is.Count(esindex.Created), is.Count(esindex.Unchanged), is.Count(esindex.Duplicate),
+		is.Count(esindex.Stale), is.Count(esindex.DeadLettered), is.Count(esindex.Failed), since(start))
+	fmt.Fprintf(out, "           %d series updated in %s\n", is.Latest, esindex.LatestIndex(prefix))
+	if is.Count(esindex.Failed) > 0 {
+		return step.Retryable(fmt.Errorf("%d observations could not be indexed yet", is.Count(esindex.Failed)))
+	}
+	return nil
+}
+
+// openStore opens the --dir directory or the --bucket bucket.
+func openStore(c *cli.Context) (objstore.Store, error) {
+	if dir := c.String("dir"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, step.Usagef("--dir: %w", err)
+		}
+		return objstore.NewDir(dir), nil
+	}
+	cfg := step.S3Config(c)
+	cfg.Bucket = c.String("bucket")
+	st, err := objstore.NewS3(c.Context, cfg)
+	if err != nil {
+		return nil, step.Usage(err)
+	}
+	return st, nil
+}
+
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }

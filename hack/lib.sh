@@ -1,0 +1,142 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the settings are used by the scripts that source this file
+# lib.sh holds the settings and build steps shared by services.sh and
+# build-services.sh. Source it; it defines variables and functions only.
+#
+# Everything built or downloaded goes to the cache directory, outside the
+# repository, keyed by version, so a second run reuses it.
+
+FP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+FP_CACHE="${FAREPIPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/farepipe}"
+FP_RUN="${FAREPIPE_RUN_DIR:-$FP_CACHE/run}"
+
+FP_S3_PORT="${FAREPIPE_S3_PORT:-19000}"
+FP_ES_PORT="${FAREPIPE_ES_PORT:-19200}"
+FP_ES_TRANSPORT_PORT=$((FP_ES_PORT + 100))
+FP_ES_HEAP="${FAREPIPE_ES_HEAP:-512m}"
+FP_BUCKET="${FAREPIPE_BUCKET:-farepipe}"
+FP_REGION="us-east-1"
+
+# Throwaway credentials for the loopback-only MinIO; not a secret.
+FP_S3_ACCESS_KEY="farepipe"
+FP_S3_SECRET_KEY="farepipe-secret"
+
+# Pinned versions. MinIO is AGPL: it is built and run as a separate binary,
+# never imported. Elasticsearch comes from Maven Central as jars.
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+ES_VERSION="8.19.21"
+MVN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
+
+MINIO_BIN="$FP_CACHE/bin/minio-$MINIO_VERSION/minio"
+ES_DIR="$FP_CACHE/elasticsearch-$ES_VERSION"
+ES_NODE_SRC="$FP_ROOT/hack/esnode/EsNode.java"
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# with_build_lock runs its arguments while holding the cache's build lock, so
+# two scripts never build into the cache at the same time.
+with_build_lock() {
+	mkdir -p "$FP_CACHE"
+	(
+		flock -w 1800 8 || die "timed out waiting for $FP_CACHE/build.lock"
+		"$@"
+	) 8>"$FP_CACHE/build.lock"
+}
+
+need() {
+	command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"
+}
+
+build_minio() {
+	[[ -x "$MINIO_BIN" ]] && return 0
+	need go "install Go (see go.mod for the version)"
+	local started=$SECONDS tmp
+	log "building minio $MINIO_VERSION (first run, ≈5-9 min)..."
+	mkdir -p "$FP_CACHE/bin"
+	tmp="$(mktemp -d "$FP_CACHE/bin/.minio-build.XXXXXX")"
+	GOBIN="$tmp" go install "github.com/minio/minio@$MINIO_VERSION" ||
+		{ rm -rf "$tmp"; die "building minio failed"; }
+	mkdir -p "$(dirname "$MINIO_BIN")"
+	mv "$tmp/minio" "$MINIO_BIN"
+	rm -rf "$tmp"
+	log "built minio in $((SECONDS - started))s: $MINIO_BIN"
+}
+
+# es_pom prints the Maven project whose dependencies are the node's class path:
+# the server, its HTTP transport, and the test framework for the class that
+# loads plugins from the class path. The framework's own dependencies (JUnit,
+# randomizedtesting, Mockito) stay out: with randomizedtesting on the class
+# path the server believes it runs inside a unit test and refuses to start.
+es_pom() {
+	cat <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.farepipe</groupId>
+  <artifactId>esnode</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.elasticsearch</groupId>
+      <artifactId>elasticsearch</artifactId>
+      <version>$ES_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.elasticsearch.plugin</groupId>
+      <artifactId>transport-netty4</artifactId>
+      <version>$ES_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.elasticsearch.test</groupId>
+      <artifactId>framework</artifactId>
+      <version>$ES_VERSION</version>
+      <exclusions>
+        <exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion>
+      </exclusions>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+}
+
+build_es() {
+	need java "install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
+	need javac "install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
+	local started=$SECONDS jdk
+	jdk="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p')"
+	((${jdk:-0} >= 17)) || die "Elasticsearch $ES_VERSION needs JDK 17 or newer; javac reports '${jdk:-unknown}'"
+	if [[ ! -d "$ES_DIR/lib" ]]; then
+		need mvn "install Maven (apt-get install maven)"
+		log "fetching elasticsearch $ES_VERSION jars from Maven Central (first run, ≈1 min)..."
+		mkdir -p "$ES_DIR"
+		es_pom >"$ES_DIR/pom.xml"
+		rm -rf "$ES_DIR/lib.tmp"
+		mvn -B -q -Dstyle.color=never -f "$ES_DIR/pom.xml" -Dmaven.repo.local="$FP_CACHE/m2" \
+			"$MVN_DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$ES_DIR/lib.tmp" >&2 ||
+			die "fetching elasticsearch jars failed"
+		mv "$ES_DIR/lib.tmp" "$ES_DIR/lib"
+	fi
+	# The launcher is compiled once per version of its source.
+	local sum classes
+	sum="$(sha256sum "$ES_NODE_SRC" | cut -c1-12)"
+	classes="$ES_DIR/classes-$sum"
+	if [[ ! -d "$classes" ]]; then
+		log "compiling hack/esnode/EsNode.java..."
+		rm -rf "$classes.tmp"
+		mkdir -p "$classes.tmp"
+		javac -nowarn -d "$classes.tmp" -cp "$ES_DIR/lib/*" "$ES_NODE_SRC" >&2 ||
+			die "compiling $ES_NODE_SRC failed"
+		mv "$classes.tmp" "$classes"
+	fi
+	ln -sfn "classes-$sum" "$ES_DIR/classes"
+	if ((SECONDS - started > 1)); then
+		log "elasticsearch ready in $((SECONDS - started))s: $ES_DIR"
+	fi
+}
+
+build_all() {
+	build_minio
+	build_es
+}

@@ -1,0 +1,174 @@
+package amadeus
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/fare"
+	"github.com/farepipe/farepipe/internal/raw"
+)
+
+// Record is one envelope as transform reads it: the envelope fields with the
+// body decoded in the same pass into just the parts that become
+// observations. Decoding once, into few fields, keeps transform fast.
+type Record struct {
+	Provider  string     `json:"provider"`
+	Search    raw.Search `json:"request"`
+	FetchedAt time.Time  `json:"fetched_at"`
+	Status    int        `json:"status"`
+	Body      struct {
+		Data   []offer `json:"data"`
+		Errors []Issue `json:"errors"`
+	} `json:"body"`
+}
+
+type offer struct {
+	ID          string `json:"id"`
+	Itineraries []struct {
+		Segments []struct {
+			CarrierCode   string `json:"carrierCode"`
+			NumberOfStops int    `json:"numberOfStops"`
+		} `json:"segments"`
+	} `json:"itineraries"`
+	Price                  Price    `json:"price"`
+	ValidatingAirlineCodes []string `json:"validatingAirlineCodes"`
+	TravelerPricings       []struct {
+		FareDetailsBySegment []struct {
+			Cabin string `json:"cabin"`
+		} `json:"fareDetailsBySegment"`
+	} `json:"travelerPricings"`
+}
+
+// OfferError is one offer of a response that could not become an
+// observation.
+type OfferError struct {
+	Offer int    // index in data[]
+	ID    string // the offer's id
+	Err   error
+}
+
+func (e *OfferError) Error() string {
+	return fmt.Sprintf("offer %d (id %q): %v", e.Offer, e.ID, e.Err)
+}
+
+func (e *OfferError) Unwrap() error { return e.Err }
+
+// Decode decodes one envelope line.
+func Decode(line []byte) (*Record, error) {
+	var r Record
+	if err := json.Unmarshal(line, &r); err != nil {
+		return nil, fmt.Errorf("decoding envelope: %w", err)
+	}
+	return &r, nil
+}
+
+// Observations turns a decoded envelope into observations: one per series
+// key, holding the cheapest valid offer of that key, sorted by series id.
+// A problem with the envelope as a whole (a failed response, an invalid
+// search) is returned as err with no observations; a problem with single
+// offers is returned per offer, and the other offers still count.
+func (r *Record) Observations() (obs []fare.Observation, bad []*OfferError, err error) {
+	if err := r.check(); err != nil {
+		return nil, nil, err
+	}
+	type best struct {
+		price  fare.Money
+		offers int
+	}
+	cheapest := make(map[fare.SeriesKey]*best, 8)
+	for i := range r.Body.Data {
+		o := &r.Body.Data[i]
+		key, price, err := r.offerKey(o)
+		if err != nil {
+			bad = append(bad, &OfferError{Offer: i, ID: o.ID, Err: err})
+			continue
+		}
+		b := cheapest[key]
+		if b == nil {
+			cheapest[key] = &best{price: price, offers: 1}
+			continue
+		}
+		b.offers++
+		if price.Minor < b.price.Minor {
+			b.price = price
+		}
+	}
+	obs = make([]fare.Observation, 0, len(cheapest))
+	for key, b := range cheapest {
+		obs = append(obs, fare.NewObservation(key, r.FetchedAt, b.price, b.offers))
+	}
+	slices.SortFunc(obs, func(a, b fare.Observation) int { return strings.Compare(a.SeriesID, b.SeriesID) })
+	return obs, bad, nil
+}
+
+// check reports what makes the whole envelope unusable.
+func (r *Record) check() error {
+	if r.Status != 200 {
+		detail := ""
+		if len(r.Body.Errors) > 0 {
+			e := r.Body.Errors[0]
+			detail = fmt.Sprintf(": %d %s %s", e.Code, e.Title, e.Detail)
+		}
+		return fmt.Errorf("provider answered HTTP %d%s", r.Status, strings.TrimRight(detail, " "))
+	}
+	if r.Provider == "" {
+		return &fare.FieldError{Field: "provider", Reason: "missing"}
+	}
+	if r.FetchedAt.IsZero() {
+		return &fare.FieldError{Field: "fetched_at", Reason: "missing"}
+	}
+	s := r.Search
+	probe := fare.SeriesKey{Source: r.Provider, Origin: s.Origin, Destination: s.Destination,
+		Departure: s.Departure, Return: s.Return, Cabin: fare.Cabins[0], Carrier: "XX", Currency: "USD"}
+	if err := probe.Validate(); err != nil {
+		return fmt.Errorf("request: %w", err)
+	}
+	return nil
+}
+
+func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
+	key := fare.SeriesKey{
+		Source:      r.Provider,
+		Origin:      r.Search.Origin,
+		Destination: r.Search.Destination,
+		Departure:   r.Search.Departure,
+		Return:      r.Search.Return,
+		Currency:    o.Price.Currency,
+		NonStop:     len(o.Itineraries) > 0,
+	}
+	for _, it := range o.Itineraries {
+		if len(it.Segments) != 1 || it.Segments[0].NumberOfStops != 0 {
+			key.NonStop = false
+		}
+	}
+	switch {
+	case len(o.ValidatingAirlineCodes) > 0:
+		key.Carrier = o.ValidatingAirlineCodes[0]
+	case len(o.Itineraries) > 0 && len(o.Itineraries[0].Segments) > 0:
+		key.Carrier = o.Itineraries[0].Segments[0].CarrierCode
+	}
+	if len(o.TravelerPricings) > 0 && len(o.TravelerPricings[0].FareDetailsBySegment) > 0 {
+		key.Cabin = o.TravelerPricings[0].FareDetailsBySegment[0].Cabin
+	}
+	if key.Cabin == "" {
+		key.Cabin = r.Search.Cabin
+	}
+	if err := key.Validate(); err != nil {
+		return key, fare.Money{}, err
+	}
+	total := o.Price.GrandTotal
+	if total == "" {
+		total = o.Price.Total
+	}
+	price, err := fare.ParseMoney(total, o.Price.Currency)
+	if err != nil {
+		return key, price, err
+	}
+	if price.Minor <= 0 {
+		return key, price, &fare.FieldError{Field: "price.total", Value: total, Reason: "not positive"}
+	}
+	return key, price, nil
+}

@@ -1,0 +1,90 @@
+package esindex
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/fare"
+)
+
+// Latest is the one document per series in the latest index: the current
+// price and how the series was seen.
+type Latest struct {
+	Key           fare.SeriesKey
+	SeriesID      string
+	Price         fare.Money
+	ObservationID string    // the change point that set the current price
+	ChangedAt     time.Time // when the current price was first seen
+	FirstSeen     time.Time // first observation of the series
+	LastSeen      time.Time // last observation of the series
+	Observations  int64     // observations folded in, change points included
+	ChangePoints  int64     // change points stored while folding in order
+}
+
+// Version is the external version the document is written with: LastSeen in
+// Unix milliseconds.
+func (l *Latest) Version() int64 { return l.LastSeen.UnixMilli() }
+
+// AppendJSON appends the document body.
+func (l *Latest) AppendJSON(b []byte) []byte {
+	o := fare.Observation{ID: l.ObservationID, SeriesID: l.SeriesID, ObservedAt: l.LastSeen,
+		Key: l.Key, Price: l.Price}
+	b = o.AppendJSON(b)
+	b = b[:len(b)-1] // reopen the object
+	b = appendTime(append(b, `,"changed_at":`...), l.ChangedAt)
+	b = appendTime(append(b, `,"first_seen":`...), l.FirstSeen)
+	b = appendTime(append(b, `,"last_seen":`...), l.LastSeen)
+	b = strconv.AppendInt(append(b, `,"observations":`...), l.Observations, 10)
+	b = strconv.AppendInt(append(b, `,"change_points":`...), l.ChangePoints, 10)
+	return append(b, '}')
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	return append(b, '"')
+}
+
+// latestSource is the stored form of a Latest document.
+type latestSource struct {
+	ID           string    `json:"id"`
+	SeriesID     string    `json:"series_id"`
+	Source       string    `json:"source"`
+	Origin       string    `json:"origin"`
+	Destination  string    `json:"destination"`
+	Departure    string    `json:"departure_date"`
+	Return       string    `json:"return_date"`
+	Cabin        string    `json:"cabin"`
+	NonStop      bool      `json:"non_stop"`
+	Carrier      string    `json:"carrier"`
+	Currency     string    `json:"currency"`
+	Amount       string    `json:"amount"`
+	Minor        int64     `json:"amount_minor"`
+	ChangedAt    time.Time `json:"changed_at"`
+	FirstSeen    time.Time `json:"first_seen"`
+	LastSeen     time.Time `json:"last_seen"`
+	Observations int64     `json:"observations"`
+	ChangePoints int64     `json:"change_points"`
+}
+
+// ParseLatest decodes a stored latest document.
+func ParseLatest(src []byte) (*Latest, error) {
+	var s latestSource
+	if err := json.Unmarshal(src, &s); err != nil {
+		return nil, fmt.Errorf("decoding latest document: %w", err)
+	}
+	price, err := fare.ParseMoney(s.Amount, s.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("latest document %s: %w", s.SeriesID, err)
+	}
+	return &Latest{
+		Key: fare.SeriesKey{Source: s.Source, Origin: s.Origin, Destination: s.Destination,
+			Departure: s.Departure, Return: s.Return, Cabin: s.Cabin, NonStop: s.NonStop,
+			Carrier: s.Carrier, Currency: s.Currency},
+		SeriesID: s.SeriesID, Price: price, ObservationID: s.ID,
+		ChangedAt: s.ChangedAt.UTC(), FirstSeen: s.FirstSeen.UTC(), LastSeen: s.LastSeen.UTC(),
+		Observations: s.Observations, ChangePoints: s.ChangePoints,
+	}, nil
+}

@@ -1,0 +1,167 @@
+package esindex
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+)
+
+// TemplateVersion is the version of the index templates this code writes.
+// Raise it with any mapping change; EnsureTemplates replaces a template
+// whose stored version is lower.
+const TemplateVersion = 1
+
+// ObservationsIndex names the change-log index an observation belongs to:
+// one index per month of observed_at, "<prefix>-observations-2027.01".
+// An observation always maps to the same index, so create-only writes
+// detect it as a duplicate wherever and however often it is indexed.
+func ObservationsIndex(prefix string, observedAt time.Time) string {
+	return prefix + "-observations-" + observedAt.UTC().Format("2006.01")
+}
+
+// ObservationsPattern matches every change-log index of a prefix.
+func ObservationsPattern(prefix string) string { return prefix + "-observations-*" }
+
+// LatestIndex names the index of latest documents, one per series.
+func LatestIndex(prefix string) string { return prefix + "-latest" }
+
+const observationFields = `
+	"id":             {"type": "keyword"},
+	"series_id":      {"type": "keyword"},
+	"observed_at":    {"type": "date", "format": "strict_date_optional_time"},
+	"source":         {"type": "keyword"},
+	"origin":         {"type": "keyword"},
+	"destination":    {"type": "keyword"},
+	"departure_date": {"type": "date", "format": "strict_date"},
+	"return_date":    {"type": "keyword"},
+	"cabin":          {"type": "keyword"},
+	"non_stop":       {"type": "boolean"},
+	"carrier":        {"type": "keyword"},
+	"currency":       {"type": "keyword"},
+	"amount":         {"type": "keyword", "index": false},
+	"amount_minor":   {"type": "long"},
+	"offers":         {"type": "integer"}`
+
+const latestFields = observationFields + `,
+	"changed_at":     {"type": "date", "format": "strict_date_optional_time"},
+	"first_seen":     {"type": "date", "format": "strict_date_optional_time"},
+	"last_seen":      {"type": "date", "format": "strict_date_optional_time"},
+	"observations":   {"type": "long"},
+	"change_points":  {"type": "long"}`
+
+// template renders a composable index template. Mappings are strict: a
+// document with an unknown field is rejected, not silently widened.
+func template(pattern, fields string) []byte {
+	return []byte(`{
+  "index_patterns": [` + strconv.Quote(pattern) + `],
+  "priority": 200,
+  "version": ` + strconv.Itoa(TemplateVersion) + `,
+  "_meta": {"managed_by": "farepipe"},
+  "template": {
+    "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+    "mappings": {"dynamic": "strict", "properties": {` + fields + `}}
+  }
+}`)
+}
+
+// EnsureTemplates creates or upgrades the index templates of the prefix: one
+// for the change-log indices and one for the latest index. It leaves a
+// template alone when its stored version is at least TemplateVersion.
+func EnsureTemplates(ctx context.Context, es esapi.Transport, prefix string) error {
+	templates := []struct{ name, pattern, fields string }{
+		{prefix + "-observations", ObservationsPattern(prefix), observationFields},
+		{prefix + "-latest", LatestIndex(prefix), latestFields},
+	}
+	for _, t := range templates {
+		v, err := templateVersion(ctx, es, t.name)
+		if err != nil {
+			return err
+		}
+		if v >= TemplateVersion {
+			continue
+		}
+		req := esapi.IndicesPutIndexTemplateRequest{Name: t.name, Body: bytes.NewReader(template(t.pattern, t.fields))}
+		res, err := req.Do(ctx, es)
+		if err != nil {
+			return fmt.Errorf("putting index template %s: %w", t.name, err)
+		}
+		err = responseError(res)
+		if err != nil {
+			return fmt.Errorf("putting index template %s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// templateVersion returns the stored version of a template, 0 when absent.
+func templateVersion(ctx context.Context, es esapi.Transport, name string) (int, error) {
+	res, err := esapi.IndicesGetIndexTemplateRequest{Name: name}.Do(ctx, es)
+	if err != nil {
+		return 0, fmt.Errorf("getting index template %s: %w", name, err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode == http.StatusNotFound {
+		_, _ = io.Copy(io.Discard, res.Body)
+		return 0, nil
+	}
+	if res.IsError() {
+		return 0, fmt.Errorf("getting index template %s: %w", name, responseError(res))
+	}
+	var body struct {
+		IndexTemplates []struct {
+			IndexTemplate struct {
+				Version int `json:"version"`
+			} `json:"index_template"`
+		} `json:"index_templates"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		return 0, fmt.Errorf("decoding index template %s: %w", name, err)
+	}
+	if len(body.IndexTemplates) == 0 {
+		return 0, nil
+	}
+	return body.IndexTemplates[0].IndexTemplate.Version, nil
+}
+
+// StatusError is an error answer of Elasticsearch.
+type StatusError struct {
+	Status int
+	Type   string
+	Reason string
+}
+
+func (e *StatusError) Error() string {
+	if e.Type == "" {
+		return "HTTP " + strconv.Itoa(e.Status)
+	}
+	return fmt.Sprintf("HTTP %d %s: %s", e.Status, e.Type, e.Reason)
+}
+
+// Retryable reports whether the request may succeed when sent again.
+func (e *StatusError) Retryable() bool { return retryableStatus(e.Status) }
+
+// responseError reads and closes the body of res and returns a *StatusError
+// for an error status, nil otherwise.
+func responseError(res *esapi.Response) error {
+	defer res.Body.Close()
+	if !res.IsError() {
+		_, _ = io.Copy(io.Discard, res.Body)
+		return nil
+	}
+	var body struct {
+		Error struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"error"`
+	}
+	data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	_ = json.Unmarshal(data, &body)
+	return &StatusError{Status: res.StatusCode, Type: body.Error.Type, Reason: body.Error.Reason}
+}

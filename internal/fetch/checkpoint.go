@@ -1,0 +1,49 @@
+package fetch
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Checkpoint remembers when each search was last answered, so that a rerun
+// (after a failure, or on a tight schedule) skips searches that are still
+// fresh.
+type Checkpoint struct {
+	Searches map[string]time.Time `json:"searches"`
+}
+
+// NewCheckpoint returns an empty checkpoint.
+func NewCheckpoint() *Checkpoint { return &Checkpoint{Searches: map[string]time.Time{}} }
+
+// ReadCheckpoint decodes a checkpoint.
+func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
+	c := NewCheckpoint()
+	if err := json.NewDecoder(r).Decode(c); err != nil {
+		return nil, fmt.Errorf("decoding checkpoint: %w", err)
+	}
+	if c.Searches == nil {
+		c.Searches = map[string]time.Time{}
+	}
+	return c, nil
+}
+
+// Write encodes the checkpoint.
+func (c *Checkpoint) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(c)
+}
+
+// Fresh reports whether key was answered within ttl before now.
+func (c *Checkpoint) Fresh(key string, now time.Time, ttl time.Duration) bool {
+	if c == nil || ttl <= 0 {
+		return false
+	}
+	at, ok := c.Searches[key]
+	return ok && now.Sub(at) < ttl
+}
+
+// Mark records that key was answered at t.
+func (c *Checkpoint) Mark(key string, t time.Time) { c.Searches[key] = t.UTC() }

@@ -1,0 +1,117 @@
+package objstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Store keeps objects under keys.
+type Store interface {
+	// Put stores body under key, replacing any object there, with the given
+	// user metadata. size is the body's length in bytes, or -1 if unknown; a
+	// body of a different length is an error and stores nothing.
+	Put(ctx context.Context, key string, body io.Reader, size int64, meta map[string]string) error
+	// Get opens the object under key. The caller closes the reader.
+	Get(ctx context.Context, key string) (io.ReadCloser, Info, error)
+	// Stat describes the object under key without reading it.
+	Stat(ctx context.Context, key string) (Info, error)
+	// List yields every object whose key starts with prefix, in key order,
+	// without metadata. An error ends the sequence.
+	List(ctx context.Context, prefix string) iter.Seq2[Info, error]
+	// URI returns the URI naming key in this store.
+	URI(key string) string
+}
+
+// Info describes a stored object.
+type Info struct {
+	Key          string
+	Size         int64
+	Metadata     map[string]string // user metadata, lower-case keys; nil from List
+	ETag         string            // opaque version tag, without quotes
+	LastModified time.Time
+}
+
+// ErrNotExist reports that no object is stored under a key. Errors from Get
+// and Stat wrap it.
+var ErrNotExist = errors.New("object does not exist")
+
+// maxMeta is the most user metadata S3 accepts, counted as the sum of the
+// lengths of keys and values.
+const maxMeta = 2 << 10
+
+// cleanMeta checks user metadata and returns it with lower-case keys, so
+// that every store accepts and returns the same metadata. Keys are letters,
+// digits and hyphens; values are printable ASCII without surrounding spaces.
+func cleanMeta(meta map[string]string) (map[string]string, error) {
+	if len(meta) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(meta))
+	total := 0
+	for k, v := range meta {
+		lk := strings.ToLower(k)
+		if lk == "" || strings.Trim(lk, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return nil, fmt.Errorf("metadata key %q: want letters, digits and hyphens", k)
+		}
+		if _, dup := out[lk]; dup {
+			return nil, fmt.Errorf("metadata key %q: given twice in different case", k)
+		}
+		for i := 0; i < len(v); i++ {
+			if v[i] < 0x20 || v[i] > 0x7e {
+				return nil, fmt.Errorf("metadata %q: value must be printable ASCII", k)
+			}
+		}
+		if strings.TrimSpace(v) != v {
+			return nil, fmt.Errorf("metadata %q: value has surrounding spaces", k)
+		}
+		out[lk] = v
+		total += len(lk) + len(v)
+	}
+	if total > maxMeta {
+		return nil, fmt.Errorf("metadata is %d bytes, more than %d", total, maxMeta)
+	}
+	return out, nil
+}
+
+// checkKey applies the rules every store shares: a key is non-empty UTF-8 of
+// at most 1024 bytes.
+func checkKey(key string) error {
+	switch {
+	case key == "":
+		return errors.New("empty key")
+	case len(key) > 1024:
+		return fmt.Errorf("key is %d bytes, more than 1024", len(key))
+	case !utf8.ValidString(key):
+		return fmt.Errorf("key %q is not valid UTF-8", key)
+	}
+	return nil
+}
+
+// sizedReader passes a body through and fails as soon as it proves longer
+// or shorter than declared (want < 0 declares nothing).
+type sizedReader struct {
+	r    io.Reader
+	want int64
+	n    int64
+}
+
+func (s *sizedReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	if s.want < 0 {
+		return n, err
+	}
+	if s.n > s.want {
+		return n, fmt.Errorf("body is longer than its declared size %d", s.want)
+	}
+	if err == io.EOF && s.n < s.want {
+		return n, fmt.Errorf("body has %d bytes, declared size %d", s.n, s.want)
+	}
+	return n, err
+}

@@ -1,0 +1,191 @@
+package transform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+
+	"github.com/farepipe/farepipe/internal/amadeus"
+	"github.com/farepipe/farepipe/internal/ndjson"
+)
+
+// Summary accounts for every line of the input: each one ends as an envelope
+// (whose offers became observations or rejections) or as a rejected line.
+type Summary struct {
+	Lines          int   `json:"lines"`           // non-empty lines read, including rejected ones
+	Envelopes      int   `json:"envelopes"`       // lines that decoded into a usable envelope
+	Observations   int   `json:"observations"`    // observations written
+	Offers         int   `json:"offers"`          // offers read from usable envelopes
+	RejectedLines  int   `json:"rejected_lines"`  // lines quarantined whole
+	RejectedOffers int   `json:"rejected_offers"` // single offers quarantined
+	Truncated      bool  `json:"truncated"`       // the input ended mid-stream
+	Bytes          int64 `json:"bytes"`           // uncompressed bytes read
+}
+
+// Rejected returns how many records were quarantined.
+func (s Summary) Rejected() int { return s.RejectedLines + s.RejectedOffers }
+
+// Empty reports whether nothing at all could be processed although there was
+// input: every line was rejected.
+func (s Summary) Empty() bool { return s.Envelopes == 0 && s.RejectedLines > 0 }
+
+// Rejection is one quarantined record: where it was, why, and for a line
+// rejected whole, the line itself so the quarantine is self-contained.
+type Rejection struct {
+	Source  string          `json:"source,omitempty"` // URI of the raw object
+	Line    int             `json:"line"`
+	Offer   *int            `json:"offer,omitempty"`
+	OfferID string          `json:"offer_id,omitempty"`
+	Reason  string          `json:"reason"`
+	Record  json.RawMessage `json:"record,omitempty"` // the line, when valid JSON
+	Text    string          `json:"text,omitempty"`   // the line, when not JSON
+}
+
+// Options tunes a run.
+type Options struct {
+	// Source names the input in rejections (its URI).
+	Source string
+	// Logger receives per-record detail at Debug; nil discards.
+	Logger *slog.Logger
+	// Progress, when set, is called every ProgressEvery lines.
+	Progress      func(Summary)
+	ProgressEvery int
+}
+
+// Run reads envelopes from in and writes observations to curated and
+// rejections to quarantine, both as gzip NDJSON. It returns an error only
+// for I/O on the outputs or a cancelled context; bad input is counted and
+// quarantined, never fatal. A truncated input is counted as one rejected
+// line and ends the run normally.
+func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt Options) (Summary, error) {
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var sum Summary
+	cw := ndjson.NewWriter(curated)
+	qw := ndjson.NewWriter(quarantine)
+	reject := func(rj Rejection) error {
+		rj.Source = opt.Source
+		line, err := json.Marshal(rj)
+		if err != nil {
+			return fmt.Errorf("encoding rejection of line %d: %w", rj.Line, err)
+		}
+		log.Debug("rejected", "line", rj.Line, "reason", rj.Reason)
+		if err := qw.WriteLine(line); err != nil {
+			return fmt.Errorf("writing quarantine: %w", err)
+		}
+		return nil
+	}
+
+	r, err := ndjson.NewReader(in)
+	if err != nil {
+		sum.Lines, sum.RejectedLines, sum.Truncated = 1, 1, true
+		if err := reject(Rejection{Line: 1, Reason: err.Error()}); err != nil {
+			return sum, err
+		}
+		return sum, closeBoth(cw, qw)
+	}
+	var buf []byte
+	for {
+		if sum.Lines%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return sum, err
+			}
+		}
+		line, n, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			sum.Lines++
+			sum.RejectedLines++
+			var le *ndjson.LineError
+			if errors.As(err, &le) {
+				if err := reject(Rejection{Line: n, Reason: le.Err.Error()}); err != nil {
+					return sum, err
+				}
+				continue
+			}
+			sum.Truncated = errors.Is(err, ndjson.ErrTruncated)
+			if !sum.Truncated {
+				return sum, fmt.Errorf("reading %s: %w", opt.Source, err)
+			}
+			if err := reject(Rejection{Line: n, Reason: err.Error()}); err != nil {
+				return sum, err
+			}
+			break
+		}
+		sum.Lines++
+		rec, err := amadeus.Decode(line)
+		if err != nil {
+			sum.RejectedLines++
+			if err := reject(lineRejection(n, line, err)); err != nil {
+				return sum, err
+			}
+			continue
+		}
+		obs, bad, err := rec.Observations()
+		if err != nil {
+			sum.RejectedLines++
+			if err := reject(lineRejection(n, line, err)); err != nil {
+				return sum, err
+			}
+			continue
+		}
+		sum.Envelopes++
+		sum.Offers += len(rec.Body.Data)
+		for _, b := range bad {
+			sum.RejectedOffers++
+			i := b.Offer
+			if err := reject(Rejection{Line: n, Offer: &i, OfferID: b.ID, Reason: b.Err.Error()}); err != nil {
+				return sum, err
+			}
+		}
+		for i := range obs {
+			buf = obs[i].AppendJSON(buf[:0])
+			if err := cw.WriteLine(buf); err != nil {
+				return sum, fmt.Errorf("writing observations: %w", err)
+			}
+			sum.Observations++
+		}
+		if opt.Progress != nil && opt.ProgressEvery > 0 && sum.Lines%opt.ProgressEvery == 0 {
+			sum.Bytes = r.Offset()
+			opt.Progress(sum)
+		}
+	}
+	sum.Bytes = r.Offset()
+	return sum, closeBoth(cw, qw)
+}
+
+func lineRejection(n int, line []byte, err error) Rejection {
+	rj := Rejection{Line: n, Reason: err.Error()}
+	if json.Valid(line) {
+		rj.Record = append(json.RawMessage(nil), line...)
+	} else {
+		rj.Text = string(line)
+	}
+	return rj
+}
+
+func closeBoth(cw, qw *ndjson.Writer) error {
+	if err := cw.Close(); err != nil {
+		return fmt.Errorf("closing observations: %w", err)
+	}
+	if err := qw.Close(); err != nil {
+		return fmt.Errorf("closing quarantine: %w", err)
+	}
+	return nil
+}
+
+// String renders the summary as the one-line report of a run.
+func (s Summary) String() string {
+	return "lines=" + strconv.Itoa(s.Lines) + " envelopes=" + strconv.Itoa(s.Envelopes) +
+		" offers=" + strconv.Itoa(s.Offers) + " observations=" + strconv.Itoa(s.Observations) +
+		" rejected_lines=" + strconv.Itoa(s.RejectedLines) + " rejected_offers=" + strconv.Itoa(s.RejectedOffers) +
+		" truncated=" + strconv.FormatBool(s.Truncated)
+}

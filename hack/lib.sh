@@ -113,9 +113,14 @@ build_es() {
 		mkdir -p "$ES_DIR"
 		es_pom >"$ES_DIR/pom.xml"
 		rm -rf "$ES_DIR/lib.tmp"
-		mvn -B -q -Dstyle.color=never -f "$ES_DIR/pom.xml" -Dmaven.repo.local="$FP_CACHE/m2" \
-			"$MVN_DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$ES_DIR/lib.tmp" >&2 ||
-			die "fetching elasticsearch jars failed"
+		# Maven's own output goes to a file: Debian's Maven 3.8 prints stray
+		# ANSI codes even in quiet batch mode.
+		if ! mvn -B -q -f "$ES_DIR/pom.xml" -Dmaven.repo.local="$FP_CACHE/m2" \
+			"$MVN_DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$ES_DIR/lib.tmp" \
+			>"$ES_DIR/mvn.log" 2>&1; then
+			tail -n 30 "$ES_DIR/mvn.log" >&2
+			die "fetching elasticsearch jars failed (log: $ES_DIR/mvn.log)"
+		fi
 		mv "$ES_DIR/lib.tmp" "$ES_DIR/lib"
 	fi
 	# The launcher is compiled once per version of its source.

@@ -22,6 +22,8 @@ func runCommand() *cli.Command {
 			Usage: "S3 bucket to land raw, curated and quarantine objects in"},
 		&cli.StringFlag{Name: "dir", EnvVars: []string{"FAREPIPE_DIR"},
 			Usage: "land into this local directory instead of S3"},
+		&cli.StringFlag{Name: "prefix", EnvVars: []string{"FAREPIPE_PREFIX"},
+			Usage: "key prefix in the bucket or directory, before raw/, curated/ and quarantine/"},
 		&cli.StringFlag{Name: "run", EnvVars: []string{"FAREPIPE_RUN"}, Usage: "run name kept in object metadata"},
 	}
 	flags = append(flags, step.ProviderFlags()...)
@@ -95,7 +97,7 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	lander := &land.Lander{Log: log}
+	lander := &land.Lander{Prefix: c.String("prefix"), Log: log}
 	lr, err := lander.Land(c.Context, store, section, section.Size(), land.Meta{Run: c.String("run")})
 	if err != nil {
 		return err

@@ -529,14 +529,15 @@ func TestSearchRetriesRequestTimeout(t *testing.T) {
 func TestSearchBudget(t *testing.T) {
 	tests := []struct {
 		name     string
-		searches int
-		failing  bool
-		wantOK   int
+		searches   int
+		failing    bool
+		wantOK     int
+		wantSleeps int
 	}{
-		// token + 2 search attempts, then the third attempt is refused.
-		{name: "retries stop at the budget", searches: 1, failing: true, wantOK: 0},
+		// token + 2 search attempts; no wait for a third that cannot be sent.
+		{name: "retries stop at the budget", searches: 1, failing: true, wantOK: 0, wantSleeps: 1},
 		// token + 2 searches succeed, the third search is refused.
-		{name: "searches stop at the budget", searches: 3, wantOK: 2},
+		{name: "searches stop at the budget", searches: 3, wantOK: 2, wantSleeps: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -567,6 +568,9 @@ func TestSearchBudget(t *testing.T) {
 			if token+search != 3 {
 				t.Errorf("server saw %d token + %d search requests, want 3 in all", token, search)
 			}
+			if s := h.sleeps.All(); len(s) != tt.wantSleeps {
+				t.Errorf("sleeps = %v, want %d", s, tt.wantSleeps)
+			}
 			if got := h.client.Stats().Requests; got != 3 {
 				t.Errorf("Stats().Requests = %d, want 3", got)
 			}
@@ -592,6 +596,29 @@ func TestSearchCancelStopsWait(t *testing.T) {
 	}
 	if _, search := h.fake.hits(); search != 1 {
 		t.Errorf("search attempts = %d, want 1", search)
+	}
+}
+
+func TestSearchCancelStopsRequest(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fake.onSearch = func(w http.ResponseWriter, r *http.Request, hit int) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := h.client.Search(ctx, syd)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Search returned after %v, want promptly after cancel", d)
+	}
+	if !errors.Is(err, context.Canceled) || provider.IsRetryable(err) {
+		t.Errorf("Search error = %v, want context.Canceled, not retryable", err)
+	}
+	if s := h.sleeps.All(); len(s) != 0 {
+		t.Errorf("sleeps = %v, want none after the caller cancelled", s)
 	}
 }
 

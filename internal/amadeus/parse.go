@@ -1,11 +1,13 @@
 package amadeus
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/raw"
@@ -26,20 +28,28 @@ type Record struct {
 }
 
 type offer struct {
-	ID          string `json:"id"`
-	Itineraries []struct {
-		Segments []struct {
-			CarrierCode   string `json:"carrierCode"`
-			NumberOfStops int    `json:"numberOfStops"`
-		} `json:"segments"`
-	} `json:"itineraries"`
-	Price                  Price    `json:"price"`
-	ValidatingAirlineCodes []string `json:"validatingAirlineCodes"`
-	TravelerPricings       []struct {
-		FareDetailsBySegment []struct {
-			Cabin string `json:"cabin"`
-		} `json:"fareDetailsBySegment"`
-	} `json:"travelerPricings"`
+	ID                     string            `json:"id"`
+	Itineraries            []itinerary       `json:"itineraries"`
+	Price                  Price             `json:"price"`
+	ValidatingAirlineCodes []string          `json:"validatingAirlineCodes"`
+	TravelerPricings       []travelerPricing `json:"travelerPricings"`
+}
+
+type itinerary struct {
+	Segments []segment `json:"segments"`
+}
+
+type segment struct {
+	CarrierCode   string `json:"carrierCode"`
+	NumberOfStops int    `json:"numberOfStops"`
+}
+
+type travelerPricing struct {
+	FareDetailsBySegment []fareDetail `json:"fareDetailsBySegment"`
+}
+
+type fareDetail struct {
+	Cabin string `json:"cabin"`
 }
 
 // OfferError is one offer of a response that could not become an
@@ -56,9 +66,16 @@ func (e *OfferError) Error() string {
 
 func (e *OfferError) Unwrap() error { return e.Err }
 
-// Decode decodes one envelope line.
+// Decode decodes one envelope line. It reads the fields of a Record
+// straight from the line and falls back to encoding/json for anything its
+// fast path does not take (see decoder), so the result and any error are
+// those of json.Unmarshal.
 func Decode(line []byte) (*Record, error) {
 	var r Record
+	if d := (decoder{b: line}); d.record(&r) {
+		return &r, nil
+	}
+	r = Record{}
 	if err := json.Unmarshal(line, &r); err != nil {
 		return nil, fmt.Errorf("decoding envelope: %w", err)
 	}
@@ -171,4 +188,529 @@ func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
 		return key, price, &fare.FieldError{Field: "price.total", Value: total, Reason: "not positive"}
 	}
 	return key, price, nil
+}
+
+// decoder is the fast path of Decode: a single pass over the line that
+// validates it as JSON, keeps the fields of a Record and skips the rest
+// without building anything. It gives up (returns false) rather than guess
+// wherever encoding/json has rules of its own: an escape in a kept string
+// or key, invalid UTF-8 in a kept string, null or a type mismatch in a kept
+// field, a key matching a field only case-insensitively, a field given
+// twice, any syntax error. Decode then runs encoding/json on the line, so
+// the fast path changes speed, never results or errors.
+type decoder struct {
+	b    []byte
+	i    int
+	seen [16]string // short strings already made, reused
+	slot int        // where the next short string goes in seen
+}
+
+// maxSkipDepth bounds the nesting of skipped values; deeper input goes to
+// encoding/json, which has a limit of its own.
+const maxSkipDepth = 1000
+
+// The fields of each decoded object, in the order of the switches below.
+var (
+	recordFields    = []string{"provider", "request", "fetched_at", "status", "body"}
+	searchFields    = []string{"origin", "destination", "departure_date", "return_date", "adults", "cabin", "non_stop", "currency", "max"}
+	bodyFields      = []string{"data", "errors"}
+	offerFields     = []string{"id", "itineraries", "price", "validatingAirlineCodes", "travelerPricings"}
+	itineraryFields = []string{"segments"}
+	segmentFields   = []string{"carrierCode", "numberOfStops"}
+	priceFields     = []string{"currency", "total", "base", "grandTotal"}
+	pricingFields   = []string{"fareDetailsBySegment"}
+	detailFields    = []string{"cabin"}
+	issueFields     = []string{"status", "code", "title", "detail"}
+)
+
+func (d *decoder) record(r *Record) bool {
+	ok := d.object(recordFields, func(f int) bool {
+		switch f {
+		case 0:
+			return d.str(&r.Provider)
+		case 1:
+			return d.search(&r.Search)
+		case 2:
+			return d.time(&r.FetchedAt)
+		case 3:
+			return d.int(&r.Status)
+		default:
+			return d.object(bodyFields, func(f int) bool {
+				if f == 0 {
+					return list(d, &r.Body.Data, d.offer)
+				}
+				return list(d, &r.Body.Errors, d.issue)
+			})
+		}
+	})
+	d.ws()
+	return ok && d.i == len(d.b)
+}
+
+func (d *decoder) search(s *raw.Search) bool {
+	return d.object(searchFields, func(f int) bool {
+		switch f {
+		case 0:
+			return d.str(&s.Origin)
+		case 1:
+			return d.str(&s.Destination)
+		case 2:
+			return d.str(&s.Departure)
+		case 3:
+			return d.str(&s.Return)
+		case 4:
+			return d.int(&s.Adults)
+		case 5:
+			return d.str(&s.Cabin)
+		case 6:
+			return d.bool(&s.NonStop)
+		case 7:
+			return d.str(&s.Currency)
+		default:
+			return d.int(&s.Max)
+		}
+	})
+}
+
+func (d *decoder) offer(o *offer) bool {
+	return d.object(offerFields, func(f int) bool {
+		switch f {
+		case 0:
+			return d.str(&o.ID)
+		case 1:
+			return list(d, &o.Itineraries, func(it *itinerary) bool {
+				return d.object(itineraryFields, func(int) bool { return list(d, &it.Segments, d.segment) })
+			})
+		case 2:
+			return d.price(&o.Price)
+		case 3:
+			return list(d, &o.ValidatingAirlineCodes, d.str)
+		default:
+			return list(d, &o.TravelerPricings, func(tp *travelerPricing) bool {
+				return d.object(pricingFields, func(int) bool {
+					return list(d, &tp.FareDetailsBySegment, func(fd *fareDetail) bool {
+						return d.object(detailFields, func(int) bool { return d.str(&fd.Cabin) })
+					})
+				})
+			})
+		}
+	})
+}
+
+func (d *decoder) segment(s *segment) bool {
+	return d.object(segmentFields, func(f int) bool {
+		if f == 0 {
+			return d.str(&s.CarrierCode)
+		}
+		return d.int(&s.NumberOfStops)
+	})
+}
+
+func (d *decoder) price(p *Price) bool {
+	return d.object(priceFields, func(f int) bool {
+		switch f {
+		case 0:
+			return d.str(&p.Currency)
+		case 1:
+			return d.str(&p.Total)
+		case 2:
+			return d.str(&p.Base)
+		default:
+			return d.str(&p.GrandTotal)
+		}
+	})
+}
+
+func (d *decoder) issue(is *Issue) bool {
+	return d.object(issueFields, func(f int) bool {
+		switch f {
+		case 0:
+			return d.int(&is.Status)
+		case 1:
+			return d.int(&is.Code)
+		case 2:
+			return d.str(&is.Title)
+		default:
+			return d.str(&is.Detail)
+		}
+	})
+}
+
+// object reads an object whose known keys are fields, calling field with
+// the index of each known key once the value is next, and skipping the
+// values of other keys.
+func (d *decoder) object(fields []string, field func(int) bool) bool {
+	if d.next() != '{' {
+		return false
+	}
+	d.i++
+	if d.next() == '}' {
+		d.i++
+		return true
+	}
+	var seen uint32
+	for {
+		if d.next() != '"' {
+			return false
+		}
+		key, esc, wide, ok := d.scanString()
+		if !ok || esc || wide || d.next() != ':' {
+			return false
+		}
+		d.i++
+		f := -1
+		for j, name := range fields {
+			if len(name) != len(key) {
+				continue
+			}
+			if string(key) == name {
+				f = j
+				break
+			}
+			if foldEqual(key, name) {
+				return false // encoding/json would take it for the field
+			}
+		}
+		if f < 0 {
+			ok = d.skip(0)
+		} else {
+			ok = seen&(1<<f) == 0 && field(f)
+			seen |= 1 << f
+		}
+		if !ok {
+			return false
+		}
+		switch d.next() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// list reads an array, decoding each element with elem. An empty array
+// gives an empty slice, not nil, as with encoding/json.
+func list[T any](d *decoder, p *[]T, elem func(*T) bool) bool {
+	if d.next() != '[' {
+		return false
+	}
+	d.i++
+	if d.next() == ']' {
+		d.i++
+		*p = []T{}
+		return true
+	}
+	s := make([]T, 0, 4)
+	for {
+		var zero T
+		s = append(s, zero)
+		if !elem(&s[len(s)-1]) {
+			return false
+		}
+		switch d.next() {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			*p = s
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (d *decoder) str(p *string) bool {
+	if d.next() != '"' {
+		return false
+	}
+	s, esc, wide, ok := d.scanString()
+	if !ok || esc || wide && !utf8.Valid(s) {
+		return false
+	}
+	*p = d.intern(s)
+	return true
+}
+
+// intern returns s as a string, reusing one made before from the same line
+// when s is short: codes (carriers, cabins, currencies) repeat in every
+// offer.
+func (d *decoder) intern(s []byte) string {
+	if len(s) > 16 {
+		return string(s)
+	}
+	for _, v := range d.seen {
+		if v == string(s) {
+			return v
+		}
+	}
+	v := string(s)
+	d.seen[d.slot%len(d.seen)] = v
+	d.slot++
+	return v
+}
+
+func (d *decoder) time(p *time.Time) bool {
+	if d.next() != '"' {
+		return false
+	}
+	start := d.i
+	if _, esc, _, ok := d.scanString(); !ok || esc {
+		return false
+	}
+	return p.UnmarshalJSON(d.b[start:d.i]) == nil
+}
+
+// int reads an integer of at most 9 digits, which fits an int everywhere;
+// anything else (a fraction, an exponent, a longer number) is left to
+// encoding/json.
+func (d *decoder) int(p *int) bool {
+	d.ws()
+	i, neg := d.i, false
+	if i < len(d.b) && d.b[i] == '-' {
+		neg = true
+		i++
+	}
+	start, v := i, 0
+	for ; i < len(d.b) && d.b[i] >= '0' && d.b[i] <= '9'; i++ {
+		v = v*10 + int(d.b[i]-'0')
+	}
+	n := i - start
+	if n == 0 || n > 9 || n > 1 && d.b[start] == '0' {
+		return false
+	}
+	if neg {
+		v = -v
+	}
+	d.i, *p = i, v
+	return true
+}
+
+func (d *decoder) bool(p *bool) bool {
+	switch d.next() {
+	case 't':
+		*p = true
+		return d.literal("true")
+	case 'f':
+		*p = false
+		return d.literal("false")
+	}
+	return false
+}
+
+// skip reads and validates any value.
+func (d *decoder) skip(depth int) bool {
+	if depth > maxSkipDepth {
+		return false
+	}
+	switch d.next() {
+	case '{':
+		d.i++
+		if d.next() == '}' {
+			d.i++
+			return true
+		}
+		for {
+			if d.next() != '"' {
+				return false
+			}
+			if _, _, _, ok := d.scanString(); !ok || d.next() != ':' {
+				return false
+			}
+			d.i++
+			if !d.skip(depth + 1) {
+				return false
+			}
+			switch d.next() {
+			case ',':
+				d.i++
+			case '}':
+				d.i++
+				return true
+			default:
+				return false
+			}
+		}
+	case '[':
+		d.i++
+		if d.next() == ']' {
+			d.i++
+			return true
+		}
+		for {
+			if !d.skip(depth + 1) {
+				return false
+			}
+			switch d.next() {
+			case ',':
+				d.i++
+			case ']':
+				d.i++
+				return true
+			default:
+				return false
+			}
+		}
+	case '"':
+		_, _, _, ok := d.scanString()
+		return ok
+	case 't':
+		return d.literal("true")
+	case 'f':
+		return d.literal("false")
+	case 'n':
+		return d.literal("null")
+	default:
+		return d.number()
+	}
+}
+
+// scanString reads the string whose opening quote is next and returns its
+// raw contents; esc reports a backslash in it, wide a byte of 0x80 or more.
+// Escapes are checked, not decoded.
+func (d *decoder) scanString() (s []byte, esc, wide bool, ok bool) {
+	b, start := d.b, d.i+1
+	i := start
+	for {
+		for i < len(b) && plainByte[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			return nil, esc, wide, false
+		}
+		switch c := b[i]; {
+		case c == '"':
+			d.i = i + 1
+			return b[start:i], esc, wide, true
+		case c == '\\':
+			esc = true
+			i++
+			if i >= len(b) {
+				return nil, esc, wide, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
+					return nil, esc, wide, false
+				}
+				i += 4
+			default:
+				return nil, esc, wide, false
+			}
+		case c < 0x20:
+			return nil, esc, wide, false
+		default:
+			wide = true
+		}
+		i++
+	}
+}
+
+// plainByte marks the bytes that stand for themselves in a JSON string:
+// printable ASCII but the quote and the backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// number reads a number as the JSON grammar has it.
+func (d *decoder) number() bool {
+	b, i := d.b, d.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	d.i = i
+	return true
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func (d *decoder) literal(lit string) bool {
+	if !bytes.HasPrefix(d.b[d.i:], []byte(lit)) {
+		return false
+	}
+	d.i += len(lit)
+	return true
+}
+
+// next skips white space and returns the next byte, 0 at the end.
+func (d *decoder) next() byte {
+	if d.i < len(d.b) && d.b[d.i] > ' ' {
+		return d.b[d.i] // compact JSON: no white space between tokens
+	}
+	d.ws()
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+func (d *decoder) ws() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// foldEqual reports whether the ASCII key equals name ignoring case.
+func foldEqual(key []byte, name string) bool {
+	for i := range key {
+		a, b := key[i], name[i]
+		if a >= 'A' && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
 }

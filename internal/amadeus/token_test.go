@@ -3,6 +3,7 @@ package amadeus
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -182,7 +183,12 @@ func TestTokenRequestTimeoutHidesSecret(t *testing.T) {
 		c.MaxRetries = -1
 	})
 	h.fake.onToken = func(w http.ResponseWriter, r *http.Request, hit int) {
-		<-r.Context().Done()
+		// The server notices a hang-up only once the body is read.
+		io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
 	}
 	_, err := h.client.Search(t.Context(), syd)
 	if !provider.IsRetryable(err) {

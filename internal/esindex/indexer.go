@@ -133,7 +133,8 @@ func (ix *Indexer) Index(ctx context.Context, r io.Reader) (Summary, error) {
 		}
 		rn.sum.Read++
 		var o fare.Observation
-		if err := o.UnmarshalJSON(line); err == nil {
+		err = o.UnmarshalJSON(line)
+		if err == nil {
 			err = o.Validate()
 		}
 		if err != nil {

@@ -49,6 +49,26 @@ need() {
 	command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"
 }
 
+# ensure_cmds installs the Debian packages of missing commands, given as
+# command:package pairs, when it can (root with apt-get); otherwise it says
+# what to install. A fresh machine has only Go, git and make.
+ensure_cmds() {
+	local pair missing=()
+	for pair in "$@"; do
+		command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+	done
+	((${#missing[@]} == 0)) && return 0
+	mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+	if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+		log "installing ${missing[*]} with apt-get..."
+		apt-get update -qq >&2 || die "apt-get update failed"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
+			die "apt-get install ${missing[*]} failed"
+	else
+		die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})"
+	fi
+}
+
 build_minio() {
 	[[ -x "$MINIO_BIN" ]] && return 0
 	need go "install Go (see go.mod for the version)"
@@ -109,7 +129,7 @@ build_es() {
 	((${jdk:-0} >= 17)) || die "Elasticsearch $ES_VERSION needs JDK 17 or newer; javac reports '${jdk:-unknown}'"
 	if [[ ! -d "$ES_DIR/lib" ]]; then
 		need mvn "install Maven (apt-get install maven)"
-		log "fetching elasticsearch $ES_VERSION jars from Maven Central (first run, ≈1 min)..."
+		log "fetching elasticsearch $ES_VERSION jars from Maven Central (first run, ≈40 s)..."
 		mkdir -p "$ES_DIR"
 		es_pom >"$ES_DIR/pom.xml"
 		rm -rf "$ES_DIR/lib.tmp"
@@ -137,11 +157,12 @@ build_es() {
 	fi
 	ln -sfn "classes-$sum" "$ES_DIR/classes"
 	if ((SECONDS - started > 1)); then
-		log "elasticsearch ready in $((SECONDS - started))s: $ES_DIR"
+		log "elasticsearch $ES_VERSION prepared in $((SECONDS - started))s: $ES_DIR"
 	fi
 }
 
 build_all() {
+	ensure_cmds curl:curl java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven ps:procps
 	build_minio
 	build_es
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-unformatted="$(gofmt -l $(git ls-files '*.go'))"
+unformatted="$(git ls-files -z '*.go' | xargs -0 gofmt -l)"
 if [[ -n "$unformatted" ]]; then
 	echo "gofmt would change:" >&2
 	echo "$unformatted" >&2

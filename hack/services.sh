@@ -146,6 +146,8 @@ up_es() {
 		rm -rf "$ES_HOME"
 		mkdir -p "$ES_HOME/tmp"
 		log "elasticsearch: starting $ES_VERSION on 127.0.0.1:$FP_ES_PORT (≈10-30s)..."
+		# The class path names the launcher's compiled directory itself, not
+		# the classes link, which a later build may point elsewhere.
 		start_bg "$ES_PID" "$FP_RUN/es.log" java \
 			"-Xms$FP_ES_HEAP" "-Xmx$FP_ES_HEAP" -XX:MaxDirectMemorySize=256m \
 			-XX:+ExitOnOutOfMemoryError \
@@ -153,7 +155,7 @@ up_es() {
 			-Dlog4j2.disable.jmx=true -Dlog4j.shutdownHookEnabled=false \
 			-Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true \
 			-Dio.netty.recycler.maxCapacityPerThread=0 \
-			-cp "$ES_DIR/classes:$ES_DIR/lib/*" \
+			-cp "$ES_DIR/$(readlink "$ES_DIR/classes"):$ES_DIR/lib/*" \
 			"$ES_MAIN" "$ES_HOME" "$FP_ES_PORT" "$FP_ES_TRANSPORT_PORT"
 		pid="$(<"$ES_PID")"
 	fi

@@ -85,7 +85,7 @@ func printCalendar(w io.Writer, req query.CalendarRequest, entries []query.Calen
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DEPARTURE\tDAY\tRETURN\tPRICE\tCURRENCY\tCARRIER\tSTOPS\tOBSERVED\t\t")
+	fmt.Fprintln(tw, "DEPARTURE\tDAY\tRETURN\tPRICE\tCURRENCY\tCARRIER\tSTOPS\tOBSERVED (UTC)\t")
 	for i, e := range entries {
 		day := ""
 		if d, err := time.Parse(fare.DateLayout, e.Departure); err == nil {
@@ -103,7 +103,7 @@ func printCalendar(w io.Writer, req query.CalendarRequest, entries []query.Calen
 		if ret == "" {
 			ret = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Departure, day, ret, e.Price, e.Currency,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Departure, day, ret, e.Price, e.Currency,
 			e.Carrier, stops, e.ObservedAt.UTC().Format("2006-01-02 15:04"), mark)
 	}
 	return tw.Flush()

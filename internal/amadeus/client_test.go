@@ -528,7 +528,7 @@ func TestSearchRetriesRequestTimeout(t *testing.T) {
 
 func TestSearchBudget(t *testing.T) {
 	tests := []struct {
-		name     string
+		name       string
 		searches   int
 		failing    bool
 		wantOK     int

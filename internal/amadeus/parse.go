@@ -2,8 +2,10 @@ package amadeus
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -92,10 +94,13 @@ func (r *Record) Observations() (obs []fare.Observation, bad []*OfferError, err 
 		return nil, nil, err
 	}
 	type best struct {
+		key    fare.SeriesKey
 		price  fare.Money
 		offers int
 	}
-	cheapest := make(map[fare.SeriesKey]*best, 8)
+	// A response holds a few series: a linear search beats a map, and a
+	// small slice of them stays on the stack.
+	cheapest := make([]best, 0, 16)
 	for i := range r.Body.Data {
 		o := &r.Body.Data[i]
 		key, price, err := r.offerKey(o)
@@ -103,19 +108,21 @@ func (r *Record) Observations() (obs []fare.Observation, bad []*OfferError, err 
 			bad = append(bad, &OfferError{Offer: i, ID: o.ID, Err: err})
 			continue
 		}
-		b := cheapest[key]
-		if b == nil {
-			cheapest[key] = &best{price: price, offers: 1}
+		j := slices.IndexFunc(cheapest, func(b best) bool { return b.key == key })
+		if j < 0 {
+			cheapest = append(cheapest, best{key: key, price: price, offers: 1})
 			continue
 		}
+		b := &cheapest[j]
 		b.offers++
 		if price.Minor < b.price.Minor {
 			b.price = price
 		}
 	}
 	obs = make([]fare.Observation, 0, len(cheapest))
-	for key, b := range cheapest {
-		obs = append(obs, fare.NewObservation(key, r.FetchedAt, b.price, b.offers))
+	for i := range cheapest {
+		b := &cheapest[i]
+		obs = append(obs, fare.NewObservation(b.key, r.FetchedAt, b.price, b.offers))
 	}
 	slices.SortFunc(obs, func(a, b fare.Observation) int { return strings.Compare(a.SeriesID, b.SeriesID) })
 	return obs, bad, nil
@@ -173,8 +180,12 @@ func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
 	if key.Cabin == "" {
 		key.Cabin = r.Search.Cabin
 	}
-	if err := key.Validate(); err != nil {
-		return key, fare.Money{}, err
+	// check has validated the fields that come from the request, so only
+	// the offer's own can be wrong; Validate says how.
+	if !slices.Contains(fare.Cabins, key.Cabin) || !fare.ValidCarrier(key.Carrier) || !knownCurrency(key.Currency) {
+		if err := key.Validate(); err != nil {
+			return key, fare.Money{}, err
+		}
 	}
 	total := o.Price.GrandTotal
 	if total == "" {
@@ -190,6 +201,11 @@ func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
 	return key, price, nil
 }
 
+func knownCurrency(c string) bool {
+	_, ok := fare.MinorUnits(c)
+	return ok
+}
+
 // decoder is the fast path of Decode: a single pass over the line that
 // validates it as JSON, keeps the fields of a Record and skips the rest
 // without building anything. It gives up (returns false) rather than guess
@@ -201,13 +217,18 @@ func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
 type decoder struct {
 	b    []byte
 	i    int
-	seen [16]string // short strings already made, reused
-	slot int        // where the next short string goes in seen
-}
+	seen [32]string // short strings already made, by a hash of their bytes
 
-// maxSkipDepth bounds the nesting of skipped values; deeper input goes to
-// encoding/json, which has a limit of its own.
-const maxSkipDepth = 1000
+	// Arenas: the elements of every array of one type in the line, so
+	// that a line costs a few allocations rather than one per array.
+	offers  []offer
+	itins   []itinerary
+	segs    []segment
+	pricing []travelerPricing
+	details []fareDetail
+	codes   []string
+	issues  []Issue
+}
 
 // The fields of each decoded object, in the order of the switches below.
 var (
@@ -237,9 +258,9 @@ func (d *decoder) record(r *Record) bool {
 		default:
 			return d.object(bodyFields, func(f int) bool {
 				if f == 0 {
-					return list(d, &r.Body.Data, d.offer)
+					return list(d, &d.offers, &r.Body.Data, d.offer)
 				}
-				return list(d, &r.Body.Errors, d.issue)
+				return list(d, &d.issues, &r.Body.Errors, d.issue)
 			})
 		}
 	})
@@ -278,17 +299,17 @@ func (d *decoder) offer(o *offer) bool {
 		case 0:
 			return d.str(&o.ID)
 		case 1:
-			return list(d, &o.Itineraries, func(it *itinerary) bool {
-				return d.object(itineraryFields, func(int) bool { return list(d, &it.Segments, d.segment) })
+			return list(d, &d.itins, &o.Itineraries, func(it *itinerary) bool {
+				return d.object(itineraryFields, func(int) bool { return list(d, &d.segs, &it.Segments, d.segment) })
 			})
 		case 2:
 			return d.price(&o.Price)
 		case 3:
-			return list(d, &o.ValidatingAirlineCodes, d.str)
+			return list(d, &d.codes, &o.ValidatingAirlineCodes, d.str)
 		default:
-			return list(d, &o.TravelerPricings, func(tp *travelerPricing) bool {
+			return list(d, &d.pricing, &o.TravelerPricings, func(tp *travelerPricing) bool {
 				return d.object(pricingFields, func(int) bool {
-					return list(d, &tp.FareDetailsBySegment, func(fd *fareDetail) bool {
+					return list(d, &d.details, &tp.FareDetailsBySegment, func(fd *fareDetail) bool {
 						return d.object(detailFields, func(int) bool { return d.str(&fd.Cabin) })
 					})
 				})
@@ -353,8 +374,8 @@ func (d *decoder) object(fields []string, field func(int) bool) bool {
 		if d.next() != '"' {
 			return false
 		}
-		key, esc, wide, ok := d.scanString()
-		if !ok || esc || wide || d.next() != ':' {
+		key, plain, ok := d.scanString()
+		if !ok || !plain || d.next() != ':' {
 			return false
 		}
 		d.i++
@@ -372,7 +393,7 @@ func (d *decoder) object(fields []string, field func(int) bool) bool {
 			}
 		}
 		if f < 0 {
-			ok = d.skip(0)
+			ok = d.skip()
 		} else {
 			ok = seen&(1<<f) == 0 && field(f)
 			seen |= 1 << f
@@ -392,9 +413,11 @@ func (d *decoder) object(fields []string, field func(int) bool) bool {
 	}
 }
 
-// list reads an array, decoding each element with elem. An empty array
-// gives an empty slice, not nil, as with encoding/json.
-func list[T any](d *decoder, p *[]T, elem func(*T) bool) bool {
+// list reads an array into *p, decoding each element with elem at the end
+// of arena. The elements of one array are consecutive there, and *p is
+// capped at its last one, so appending to it never touches another's. An
+// empty array gives an empty slice, not nil, as with encoding/json.
+func list[T any](d *decoder, arena *[]T, p *[]T, elem func(*T) bool) bool {
 	if d.next() != '[' {
 		return false
 	}
@@ -404,11 +427,14 @@ func list[T any](d *decoder, p *[]T, elem func(*T) bool) bool {
 		*p = []T{}
 		return true
 	}
-	s := make([]T, 0, 4)
+	if *arena == nil {
+		*arena = make([]T, 0, 16)
+	}
+	start := len(*arena)
 	for {
 		var zero T
-		s = append(s, zero)
-		if !elem(&s[len(s)-1]) {
+		*arena = append(*arena, zero)
+		if !elem(&(*arena)[len(*arena)-1]) {
 			return false
 		}
 		switch d.next() {
@@ -416,7 +442,8 @@ func list[T any](d *decoder, p *[]T, elem func(*T) bool) bool {
 			d.i++
 		case ']':
 			d.i++
-			*p = s
+			end := len(*arena)
+			*p = (*arena)[start:end:end]
 			return true
 		default:
 			return false
@@ -428,8 +455,8 @@ func (d *decoder) str(p *string) bool {
 	if d.next() != '"' {
 		return false
 	}
-	s, esc, wide, ok := d.scanString()
-	if !ok || esc || wide && !utf8.Valid(s) {
+	s, plain, ok := d.scanString()
+	if !ok || !plain && (bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s)) {
 		return false
 	}
 	*p = d.intern(s)
@@ -440,18 +467,14 @@ func (d *decoder) str(p *string) bool {
 // when s is short: codes (carriers, cabins, currencies) repeat in every
 // offer.
 func (d *decoder) intern(s []byte) string {
-	if len(s) > 16 {
+	if len(s) == 0 || len(s) > 16 {
 		return string(s)
 	}
-	for _, v := range d.seen {
-		if v == string(s) {
-			return v
-		}
+	h := &d.seen[(len(s)*7+int(s[0])+int(s[len(s)-1])*3)%len(d.seen)]
+	if *h != string(s) {
+		*h = string(s)
 	}
-	v := string(s)
-	d.seen[d.slot%len(d.seen)] = v
-	d.slot++
-	return v
+	return *h
 }
 
 func (d *decoder) time(p *time.Time) bool {
@@ -459,7 +482,7 @@ func (d *decoder) time(p *time.Time) bool {
 		return false
 	}
 	start := d.i
-	if _, esc, _, ok := d.scanString(); !ok || esc {
+	if s, plain, ok := d.scanString(); !ok || !plain && bytes.IndexByte(s, '\\') >= 0 {
 		return false
 	}
 	return p.UnmarshalJSON(d.b[start:d.i]) == nil
@@ -502,113 +525,170 @@ func (d *decoder) bool(p *bool) bool {
 	return false
 }
 
-// skip reads and validates any value.
-func (d *decoder) skip(depth int) bool {
-	if depth > maxSkipDepth {
-		return false
-	}
-	switch d.next() {
-	case '{':
-		d.i++
-		if d.next() == '}' {
+// skip reads and validates any value. It keeps its own stack of the open
+// objects and arrays, a bit a level (set for an object), and leaves values
+// nested deeper than 64 levels to encoding/json.
+func (d *decoder) skip() bool {
+	var stack uint64
+	depth := 0
+	for {
+		// A value is next.
+		switch d.next() {
+		case '{':
 			d.i++
-			return true
+			if d.next() == '}' {
+				d.i++
+				break
+			}
+			if depth == 64 {
+				return false
+			}
+			stack |= 1 << depth
+			depth++
+			if !d.key() {
+				return false
+			}
+			continue
+		case '[':
+			d.i++
+			if d.next() == ']' {
+				d.i++
+				break
+			}
+			if depth == 64 {
+				return false
+			}
+			stack &^= 1 << depth
+			depth++
+			continue
+		case '"':
+			if _, _, ok := d.scanString(); !ok {
+				return false
+			}
+		case 't':
+			if !d.literal("true") {
+				return false
+			}
+		case 'f':
+			if !d.literal("false") {
+				return false
+			}
+		case 'n':
+			if !d.literal("null") {
+				return false
+			}
+		default:
+			if !d.number() {
+				return false
+			}
 		}
+		// A value is complete: close the objects and arrays it ends.
 		for {
-			if d.next() != '"' {
-				return false
+			if depth == 0 {
+				return true
 			}
-			if _, _, _, ok := d.scanString(); !ok || d.next() != ':' {
-				return false
-			}
-			d.i++
-			if !d.skip(depth + 1) {
-				return false
-			}
+			inObject := stack&(1<<(depth-1)) != 0
 			switch d.next() {
 			case ',':
 				d.i++
-			case '}':
+				if inObject && !d.key() {
+					return false
+				}
+			case '}', ']':
+				if (d.b[d.i] == '}') != inObject {
+					return false
+				}
 				d.i++
-				return true
+				depth--
+				continue
 			default:
 				return false
 			}
+			break
 		}
-	case '[':
-		d.i++
-		if d.next() == ']' {
-			d.i++
-			return true
-		}
-		for {
-			if !d.skip(depth + 1) {
-				return false
-			}
-			switch d.next() {
-			case ',':
-				d.i++
-			case ']':
-				d.i++
-				return true
-			default:
-				return false
-			}
-		}
-	case '"':
-		_, _, _, ok := d.scanString()
-		return ok
-	case 't':
-		return d.literal("true")
-	case 'f':
-		return d.literal("false")
-	case 'n':
-		return d.literal("null")
-	default:
-		return d.number()
 	}
 }
 
+// key reads an object key and the colon after it.
+func (d *decoder) key() bool {
+	if d.next() != '"' {
+		return false
+	}
+	if _, _, ok := d.scanString(); !ok || d.next() != ':' {
+		return false
+	}
+	d.i++
+	return true
+}
+
 // scanString reads the string whose opening quote is next and returns its
-// raw contents; esc reports a backslash in it, wide a byte of 0x80 or more.
-// Escapes are checked, not decoded.
-func (d *decoder) scanString() (s []byte, esc, wide bool, ok bool) {
+// raw contents, and plain when they hold neither an escape nor a byte of
+// 0x80 or more. Escapes are checked, not decoded.
+func (d *decoder) scanString() (s []byte, plain, ok bool) {
 	b, start := d.b, d.i+1
 	i := start
-	for {
-		for i < len(b) && plainByte[b[i]] {
-			i++
+	for i+8 <= len(b) {
+		m := special8(binary.LittleEndian.Uint64(b[i:]))
+		if m == 0 {
+			i += 8
+			continue
 		}
-		if i >= len(b) {
-			return nil, esc, wide, false
+		i += bits.TrailingZeros64(m) / 8
+		if b[i] == '"' {
+			d.i = i + 1
+			return b[start:i], true, true
 		}
+		break
+	}
+	return d.scanStringSlow(start, i)
+}
+
+// scanStringSlow goes on with a string from i, byte by byte.
+func (d *decoder) scanStringSlow(start, i int) (s []byte, plain, ok bool) {
+	b := d.b
+	plain = true
+	for ; i < len(b); i++ {
 		switch c := b[i]; {
+		case plainByte[c]:
 		case c == '"':
 			d.i = i + 1
-			return b[start:i], esc, wide, true
+			return b[start:i], plain, true
 		case c == '\\':
-			esc = true
+			plain = false
 			i++
 			if i >= len(b) {
-				return nil, esc, wide, false
+				return nil, false, false
 			}
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
 				if i+4 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
-					return nil, esc, wide, false
+					return nil, false, false
 				}
 				i += 4
 			default:
-				return nil, esc, wide, false
+				return nil, false, false
 			}
 		case c < 0x20:
-			return nil, esc, wide, false
+			return nil, false, false
 		default:
-			wide = true
+			plain = false
 		}
-		i++
 	}
+	return nil, false, false
+}
+
+// special8 returns the high bits of the bytes of w (little endian) that
+// do not stand for themselves in a JSON string: a quote, a backslash, a
+// control character or a byte of 0x80 or more. Subtracting n from a byte
+// below n borrows and sets its high bit ("Bit Twiddling Hacks", hasless);
+// a borrow only moves into later bytes, so the lowest bit set marks the
+// first special byte exactly.
+func special8(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ ('"' * ones)
+	slash := w ^ ('\\' * ones)
+	return (w | (w - 0x20*ones) | (quote - ones) | (slash - ones)) & highs
 }
 
 // plainByte marks the bytes that stand for themselves in a JSON string:

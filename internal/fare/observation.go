@@ -68,15 +68,15 @@ type wireObservation struct {
 // step.
 func (o *Observation) AppendJSON(b []byte) []byte {
 	b = append(b, `{"id":`...)
-	b = strconv.AppendQuote(b, o.ID)
+	b = appendQuoted(b, o.ID)
 	b = append(b, `,"series_id":`...)
-	b = strconv.AppendQuote(b, o.SeriesID)
+	b = appendQuoted(b, o.SeriesID)
 	b = append(b, `,"observed_at":"`...)
 	b = o.ObservedAt.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
 	b = append(b, '"')
 	b = o.Key.appendFields(b)
 	b = append(b, `,"amount":`...)
-	b = strconv.AppendQuote(b, o.Price.Amount)
+	b = appendQuoted(b, o.Price.Amount)
 	b = append(b, `,"amount_minor":`...)
 	b = strconv.AppendInt(b, o.Price.Minor, 10)
 	b = append(b, `,"offers":`...)
@@ -88,23 +88,37 @@ func (o *Observation) AppendJSON(b []byte) []byte {
 // comma.
 func (k *SeriesKey) appendFields(b []byte) []byte {
 	b = append(b, `,"source":`...)
-	b = strconv.AppendQuote(b, k.Source)
+	b = appendQuoted(b, k.Source)
 	b = append(b, `,"origin":`...)
-	b = strconv.AppendQuote(b, k.Origin)
+	b = appendQuoted(b, k.Origin)
 	b = append(b, `,"destination":`...)
-	b = strconv.AppendQuote(b, k.Destination)
+	b = appendQuoted(b, k.Destination)
 	b = append(b, `,"departure_date":`...)
-	b = strconv.AppendQuote(b, k.Departure)
+	b = appendQuoted(b, k.Departure)
 	b = append(b, `,"return_date":`...)
-	b = strconv.AppendQuote(b, k.Return)
+	b = appendQuoted(b, k.Return)
 	b = append(b, `,"cabin":`...)
-	b = strconv.AppendQuote(b, k.Cabin)
+	b = appendQuoted(b, k.Cabin)
 	b = append(b, `,"non_stop":`...)
 	b = strconv.AppendBool(b, k.NonStop)
 	b = append(b, `,"carrier":`...)
-	b = strconv.AppendQuote(b, k.Carrier)
+	b = appendQuoted(b, k.Carrier)
 	b = append(b, `,"currency":`...)
-	return strconv.AppendQuote(b, k.Currency)
+	return appendQuoted(b, k.Currency)
+}
+
+// appendQuoted appends s quoted as strconv.AppendQuote quotes it. The
+// fields of an observation are printable ASCII with nothing to escape,
+// which is copied as is without the general quoting loop.
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // MarshalJSON encodes the observation in its flat form (see AppendJSON).

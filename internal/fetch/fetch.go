@@ -99,10 +99,15 @@ func Run(ctx context.Context, cfg Config, w *ndjson.Writer) (Summary, error) {
 			}
 		}()
 	}
+	// Freshness is settled before any answer updates the checkpoint.
+	fresh := make([]bool, len(cfg.Searches))
+	for i, s := range cfg.Searches {
+		fresh[i] = cfg.Checkpoint.Fresh(ckKey(s), now(), cfg.TTL)
+	}
 	go func() {
 		defer close(jobs)
-		for i, s := range cfg.Searches {
-			if cfg.Checkpoint.Fresh(ckKey(s), now(), cfg.TTL) {
+		for i := range cfg.Searches {
+			if fresh[i] {
 				results[i] <- result{} // neither envelope nor error: fresh
 				continue
 			}

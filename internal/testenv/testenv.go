@@ -27,11 +27,15 @@ const howToStart = `this test needs the real backing services: run "make test", 
 type S3Env struct {
 	// Endpoint is the service's base URL, such as http://127.0.0.1:19000.
 	// Clients must use path-style addressing with it.
-	Endpoint  string
-	Bucket    string
+	Endpoint string
+	// Bucket exists already; tests share it, so each keeps to its own key
+	// prefix (see Unique).
+	Bucket string
+	// AccessKey and SecretKey are static credentials for the service.
 	AccessKey string
 	SecretKey string
-	Region    string
+	// Region is the signing region, us-east-1 for MinIO.
+	Region string
 }
 
 // S3 returns the S3 service of the test environment. It fails the test if
@@ -74,9 +78,13 @@ func Unique(t testing.TB, prefix string) string {
 }
 
 // lookup returns the values of the named variables, failing the test once
-// with every missing name if any is unset.
+// with every missing name if any is unset. Under -short (make unit, which
+// promises no services) a test that needs the services is skipped instead.
 func lookup(t testing.TB, names ...string) []string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("testenv: needs the real services; run without -short (make test)")
+	}
 	vals := make([]string, len(names))
 	var missing []string
 	for i, n := range names {

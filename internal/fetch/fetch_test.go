@@ -1,0 +1,141 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/ndjson"
+	"github.com/farepipe/farepipe/internal/provider"
+	"github.com/farepipe/farepipe/internal/raw"
+)
+
+// scripted answers each search by its departure date: "fail" is a
+// retryable failure, "bad" a permanent one, "400" a refused search, and
+// anything else a 200. It answers out of order to test the ordering.
+type scripted struct {
+	script map[string]string
+	budget int64
+	calls  atomic.Int64
+}
+
+func (p *scripted) Name() string { return "scripted" }
+
+func (p *scripted) Search(ctx context.Context, s raw.Search) (raw.Envelope, error) {
+	n := p.calls.Add(1)
+	if p.budget > 0 && n > p.budget {
+		return raw.Envelope{}, fmt.Errorf("searching %s: %w", s.Key(), provider.ErrBudget)
+	}
+	time.Sleep(time.Duration(len(s.Departure)%3) * time.Millisecond)
+	env := raw.Envelope{Provider: "scripted", Search: s, FetchedAt: time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC),
+		Status: 200, Body: json.RawMessage(`{"data":[]}`)}
+	switch p.script[s.Departure] {
+	case "fail":
+		return raw.Envelope{}, provider.Retryable(errors.New("HTTP 503"))
+	case "bad":
+		return raw.Envelope{}, errors.New("invalid search")
+	case "400":
+		env.Status = 400
+	}
+	return env, nil
+}
+
+func searches(n int) []raw.Search {
+	var s []raw.Search
+	for i := 1; i <= n; i++ {
+		s = append(s, raw.Search{Origin: "ICN", Destination: "NRT", Departure: fmt.Sprintf("2027-01-%02d", i), Adults: 1})
+	}
+	return s
+}
+
+func run(t *testing.T, cfg Config) (Summary, []raw.Envelope) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := ndjson.NewWriter(&buf)
+	sum, err := Run(context.Background(), cfg, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	r, _ := ndjson.NewReader(&buf)
+	var envs []raw.Envelope
+	for {
+		line, _, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var e raw.Envelope
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Fatal(err)
+		}
+		envs = append(envs, e)
+	}
+	return sum, envs
+}
+
+func TestRunWritesInPlanOrderAndAccountsForEverySearch(t *testing.T) {
+	p := &scripted{script: map[string]string{"2027-01-03": "fail", "2027-01-05": "bad", "2027-01-07": "400"}}
+	sum, envs := run(t, Config{Provider: p, Searches: searches(10), Concurrency: 4})
+	want := Summary{Planned: 10, Fetched: 7, Refused: 1, Failed: 1, Invalid: 1}
+	if sum != want {
+		t.Errorf("summary %+v, want %+v", sum, want)
+	}
+	var got []string
+	for _, e := range envs {
+		got = append(got, e.Search.Departure[8:])
+	}
+	if fmt.Sprint(got) != "[01 02 04 06 07 08 09 10]" {
+		t.Errorf("envelopes for days %v, want plan order without the failed and invalid searches", got)
+	}
+}
+
+func TestRunSkipsFreshSearches(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	ck := NewCheckpoint()
+	p := &scripted{}
+	all := searches(4)
+	ck.Mark("scripted "+all[0].Key(), now.Add(-1*time.Hour)) // fresh
+	ck.Mark("scripted "+all[1].Key(), now.Add(-7*time.Hour)) // stale
+	sum, envs := run(t, Config{Provider: p, Searches: all, Checkpoint: ck, TTL: 6 * time.Hour, Now: func() time.Time { return now }})
+	if sum.Fresh != 1 || sum.Fetched != 3 || len(envs) != 3 || p.calls.Load() != 3 {
+		t.Errorf("summary %+v with %d calls, want 1 fresh and 3 fetched", sum, p.calls.Load())
+	}
+	if got := ck.Searches["scripted "+all[1].Key()]; !got.Equal(envs[0].FetchedAt) {
+		t.Errorf("checkpoint of a fetched search = %v, want its fetched_at %v", got, envs[0].FetchedAt)
+	}
+	var buf bytes.Buffer
+	if err := ck.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCheckpoint(&buf)
+	if err != nil || len(back.Searches) != 4 {
+		t.Errorf("checkpoint round trip: %v, %d searches, want 4", err, len(back.Searches))
+	}
+}
+
+func TestRunStopsAtTheBudget(t *testing.T) {
+	p := &scripted{budget: 3}
+	sum, envs := run(t, Config{Provider: p, Searches: searches(10), Concurrency: 1})
+	if sum.Fetched != 3 || sum.OverBudget != 7 || len(envs) != 3 {
+		t.Errorf("summary %+v, want 3 fetched and 7 over budget", sum)
+	}
+	if calls := p.calls.Load(); calls > 4 {
+		t.Errorf("%d searches sent after the budget ran out, want at most one probe", calls-3)
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var buf bytes.Buffer
+	_, err := Run(ctx, Config{Provider: &scripted{}, Searches: searches(50)}, ndjson.NewWriter(&buf))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run on a cancelled context = %v, want context.Canceled", err)
+	}
+}

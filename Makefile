@@ -16,6 +16,14 @@ build: ## build bin/fetch bin/land bin/transform bin/index bin/farepipe
 	@mkdir -p bin
 	CGO_ENABLED=0 go build $(GOFLAGS_BUILD) -o bin/ ./steps/fetch ./steps/land ./steps/transform ./steps/index ./cmd/farepipe
 
+.PHONY: images
+images: ## build the step and CLI images as OCI tarballs in bin/images (TAG=dev) for ctr images import
+	hack/images.sh
+
+.PHONY: lint-manifests
+lint-manifests: ## check workflows/ and events/ with farepipe lint (Argo validation and farepipe's rules)
+	go run ./cmd/farepipe lint workflows events
+
 .PHONY: test
 test: ## run every test against real MinIO and Elasticsearch (builds them the first time)
 	hack/test.sh

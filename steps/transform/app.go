@@ -1,9 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,12 +17,23 @@ import (
 
 func app() *cli.App {
 	flags := append([]cli.Flag{
-		&cli.StringFlag{Name: "in", Required: true, EnvVars: []string{"FAREPIPE_IN"},
+		&cli.StringFlag{Name: "in", EnvVars: []string{"FAREPIPE_IN"},
 			Usage: "raw object to transform: s3://bucket/key or file://path"},
+		&cli.StringFlag{Name: "event", EnvVars: []string{"FAREPIPE_EVENT"},
+			Usage: "instead of --in: an S3 or MinIO event notification (a file, - for stdin, or the JSON itself); " +
+				"every object it says was created is transformed"},
+		&cli.StringFlag{Name: "prefix", EnvVars: []string{"FAREPIPE_IN_PREFIX"},
+			Usage: "instead of --in: every *.ndjson[.gz] object under this s3:// or file:// prefix is transformed"},
+		&cli.StringFlag{Name: "from", EnvVars: []string{"FAREPIPE_PARTITION_FROM"},
+			Usage: "with --prefix: only objects in date=YYYY-MM-DD partitions from this day"},
+		&cli.StringFlag{Name: "to", EnvVars: []string{"FAREPIPE_PARTITION_TO"},
+			Usage: "with --prefix: only objects in date=YYYY-MM-DD partitions up to this day, inclusive"},
+		&cli.BoolFlag{Name: "list", EnvVars: []string{"FAREPIPE_LIST"},
+			Usage: "with --event or --prefix: only list the objects (output parameter objects), transform nothing"},
 		&cli.StringFlag{Name: "curated", EnvVars: []string{"FAREPIPE_CURATED"},
-			Usage: "where to write the observations (default: the input's key under curated/)"},
+			Usage: "with --in: where to write the observations (default: the input's key under curated/)"},
 		&cli.StringFlag{Name: "quarantine", EnvVars: []string{"FAREPIPE_QUARANTINE"},
-			Usage: "where to write rejected records (default: the input's key under quarantine/)"},
+			Usage: "with --in: where to write rejected records (default: the input's key under quarantine/)"},
 	}, step.S3Flags()...)
 	return step.NewApp("transform", "turn a raw object of provider responses into fare observations", flags, run)
 }
@@ -29,6 +43,44 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	var inputs []string
+	for _, f := range []string{"in", "event", "prefix"} {
+		if c.String(f) != "" {
+			inputs = append(inputs, "--"+f)
+		}
+	}
+	switch {
+	case len(inputs) == 0:
+		return step.Usagef("give the raw object with --in, an event notification with --event or a prefix with --prefix")
+	case len(inputs) > 1:
+		return step.Usagef("give one of --in, --event and --prefix, not %s", strings.Join(inputs, " and "))
+	case (c.String("from") != "" || c.String("to") != "") && c.String("prefix") == "":
+		return step.Usagef("--from and --to select partitions under --prefix: give --prefix")
+	case c.String("in") != "" && c.Bool("list"):
+		return step.Usagef("--list works with --event or --prefix")
+	case c.String("in") == "" && (c.String("curated") != "" || c.String("quarantine") != ""):
+		return step.Usagef("--curated and --quarantine name the outputs of one object: use them with --in")
+	case c.String("event") != "":
+		objs, records, err := selectEvent(c)
+		if err != nil {
+			return err
+		}
+		log.Info("selected", "event_records", records, "objects", len(objs))
+		return runMany(c, log, objs)
+	case c.String("prefix") != "":
+		objs, listed, err := selectPrefix(c)
+		if err != nil {
+			return err
+		}
+		log.Info("selected", "prefix", c.String("prefix"), "listed", listed, "objects", len(objs))
+		return runMany(c, log, objs)
+	default:
+		return runObject(c, log)
+	}
+}
+
+// runObject transforms the object of --in.
+func runObject(c *cli.Context, log *slog.Logger) error {
 	in, inKey, err := step.OpenInput(c, "in")
 	if err != nil {
 		return err
@@ -41,26 +93,35 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	res, err := transformObject(c, log, in, inKey, cur, curKey, qua, quaKey)
+	if res.Curated == "" { // nothing was stored
+		return err
+	}
+	if oerr := step.OutputsOf(c).SetAll(map[string]string{
+		"curated":      res.Curated,
+		"quarantine":   res.Quarantine,
+		"observations": fmt.Sprint(res.Observations),
+		"rejected":     fmt.Sprint(res.Rejected()),
+		"lines":        fmt.Sprint(res.Lines),
+	}); oerr != nil {
+		return oerr
+	}
+	return err
+}
 
+// transformObject transforms one object, logs its summary and prints the
+// curated URI. An object nothing could be processed of is a data error;
+// its outputs are stored all the same and res says where.
+func transformObject(c *cli.Context, log *slog.Logger, in objstore.Store, inKey string, cur objstore.Store, curKey string, qua objstore.Store, quaKey string) (transform.ObjectResult, error) {
 	res, err := transform.Object(c.Context, in, inKey, cur, curKey, qua, quaKey, transform.Options{
 		Logger: log, ProgressEvery: 10000,
 		Progress: func(s transform.Summary) { log.Info("progress", "lines", s.Lines, "bytes", s.Bytes) },
 	})
 	if err != nil {
 		if errors.Is(err, objstore.ErrNotExist) {
-			return step.Data(err)
+			return res, step.Data(err)
 		}
-		return err
-	}
-	outputs := step.OutputsOf(c)
-	if err := outputs.SetAll(map[string]string{
-		"curated":      res.Curated,
-		"quarantine":   res.Quarantine,
-		"observations": fmt.Sprint(res.Observations),
-		"rejected":     fmt.Sprint(res.Rejected()),
-		"lines":        fmt.Sprint(res.Lines),
-	}); err != nil {
-		return err
+		return res, err
 	}
 	log.Info("transformed", "in", in.URI(inKey), "curated", res.Curated, "quarantine", res.Quarantine,
 		"lines", res.Lines, "envelopes", res.Envelopes, "offers", res.Offers, "observations", res.Observations,
@@ -68,8 +129,80 @@ func run(c *cli.Context) error {
 		"bytes", res.Bytes)
 	fmt.Fprintln(c.App.Writer, res.Curated)
 	if res.Empty() {
-		return step.Data(fmt.Errorf("no record of %s could be processed: %d rejected, see %s",
+		return res, step.Data(fmt.Errorf("no record of %s could be processed: %d rejected, see %s",
 			in.URI(inKey), res.Rejected(), res.Quarantine))
 	}
-	return nil
+	return res, nil
+}
+
+// runMany writes the objects output parameter and, unless --list, transforms
+// every object into its own curated and quarantine objects. None is not
+// an error. Every object is tried; the error returned is retryable when
+// any object's was, else a data error.
+func runMany(c *cli.Context, log *slog.Logger, objs []rawObject) error {
+	list, err := json.Marshal(objs)
+	if err != nil {
+		return fmt.Errorf("encoding objects: %w", err)
+	}
+	outputs := step.OutputsOf(c)
+	if err := outputs.Set("objects", string(list)); err != nil {
+		return err
+	}
+	if c.Bool("list") {
+		for _, o := range objs {
+			fmt.Fprintln(c.App.Writer, o.URI)
+		}
+		return nil
+	}
+
+	stores := map[string]objstore.Store{} // by bucket: one client each
+	var curated, quarantined []string
+	var sum transform.Summary
+	var errs []error
+	retryable := false
+	for _, o := range objs {
+		in, ok := stores[o.Bucket]
+		if !ok {
+			var err error
+			if in, _, err = objstore.Open(c.Context, o.URI, step.S3Config(c)); err != nil {
+				return step.Usage(err)
+			}
+			stores[o.Bucket] = in
+		}
+		res, err := transformObject(c, log, in, o.Key,
+			in, transform.OutputKey(o.Key, transform.AreaRaw, transform.AreaCurated),
+			in, transform.OutputKey(o.Key, transform.AreaRaw, transform.AreaQuarantine))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", o.URI, err))
+			retryable = retryable || step.ExitCode(err) == step.ExitRetryable
+		}
+		if res.Curated == "" {
+			continue
+		}
+		curated = append(curated, res.Curated)
+		if res.Quarantine != "" {
+			quarantined = append(quarantined, res.Quarantine)
+		}
+		sum.Lines += res.Lines
+		sum.Observations += res.Observations
+		sum.RejectedLines += res.RejectedLines
+		sum.RejectedOffers += res.RejectedOffers
+	}
+	if err := outputs.SetAll(map[string]string{
+		"curated":      strings.Join(curated, "\n"),
+		"quarantine":   strings.Join(quarantined, "\n"),
+		"observations": fmt.Sprint(sum.Observations),
+		"rejected":     fmt.Sprint(sum.Rejected()),
+		"lines":        fmt.Sprint(sum.Lines),
+	}); err != nil {
+		return err
+	}
+	switch {
+	case len(errs) == 0:
+		return nil
+	case retryable:
+		return step.Retryable(errors.Join(errs...))
+	default:
+		return step.Data(errors.Join(errs...))
+	}
 }

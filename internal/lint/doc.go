@@ -1,0 +1,23 @@
+// Package lint checks farepipe's Kubernetes manifests (Argo Workflows,
+// Argo Events, RBAC, ConfigMaps and Secrets) before they reach a cluster.
+//
+// Every document of every file is decoded strictly into its Go type
+// (argo-workflows' wfv1, argo-events' v1alpha1, k8s.io/api), so a
+// misspelt or misplaced field is an error, not a silently ignored key.
+// WorkflowTemplates, CronWorkflows and Workflows (including the Workflows
+// Sensors submit) then go through Argo Workflows' own validation, with
+// the linted WorkflowTemplates as the cluster's, so templateRefs and
+// workflowTemplateRefs between files resolve. Argo Events' Sensor
+// validation cannot be linked here, so Sensors, EventSources and
+// EventBuses get checks of this package's own, including the references
+// between them.
+//
+// On top come farepipe's rules: each container template retries exit code
+// 1 only, has a deadline, resource requests and limits, the restricted
+// security context and an explicit command; each WorkflowTemplate has a
+// ttlStrategy and podGC; no CronWorkflow lets runs overlap; no literal
+// secret is in a manifest; a file is named after the resource in it and is
+// listed by its directory's kustomization.yaml.
+//
+// Findings carry the file and the line of the offending field.
+package lint

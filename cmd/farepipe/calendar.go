@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/farepipe/farepipe/internal/api"
 	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/query"
 	"github.com/farepipe/farepipe/internal/step"
@@ -19,20 +22,32 @@ func calendarCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "origin", Required: true, Usage: "origin IATA code"},
 		&cli.StringFlag{Name: "destination", Required: true, Usage: "destination IATA code"},
-		&cli.StringFlag{Name: "from", Required: true, Usage: "first departure date (YYYY-MM-DD)"},
-		&cli.StringFlag{Name: "to", Usage: "last departure date, inclusive (default: from + 29 days)"},
+		&cli.StringFlag{Name: "from", Usage: "first departure date, YYYY-MM-DD (default: today, UTC)"},
+		&cli.StringFlag{Name: "to", Usage: "last departure date, inclusive, at most 366 days after --from (default: from + 29 days)"},
 		&cli.BoolFlag{Name: "one-way", Usage: "one-way fares (default: round trips)"},
+		&cli.StringFlag{Name: "duration", Usage: `round trips of this stay in days, or a range "min,max" such as 3,7 (default: any)`},
+		&cli.StringFlag{Name: "view-by", Value: query.ViewDate,
+			Usage: "DATE (cheapest per departure date), DURATION (per departure date and stay) or WEEK (per ISO week)"},
+		&cli.StringFlag{Name: "max-price", Usage: "leave out dates whose cheapest fare costs more (amount in the fares' currency)"},
+		&cli.StringFlag{Name: "max-age", Usage: `ignore fares last seen longer ago than this: "24h" or ISO 8601 "P1D" (default: any age)`},
 		&cli.StringFlag{Name: "cabin", Usage: "ECONOMY, PREMIUM_ECONOMY, BUSINESS or FIRST (default: any)"},
 		&cli.BoolFlag{Name: "non-stop", Usage: "non-stop fares only"},
 		&cli.StringFlag{Name: "currency", Usage: "ISO 4217 currency (default: the one the fares are in)"},
-		&cli.BoolFlag{Name: "json", Usage: "print JSON instead of a table"},
+		&cli.BoolFlag{Name: "json", Usage: "print the JSON document GET /v1/calendar answers instead of a table"},
 	}
 	return &cli.Command{
 		Name:   "calendar",
-		Usage:  "cheapest current fare for each departure date of a route",
+		Usage:  "cheapest current fare for each departure date (or stay, or week) of a route",
 		Flags:  append(flags, step.ESFlags()...),
 		Action: calendar,
 	}
+}
+
+// calendarFlags names the flag of each request parameter, for errors.
+var calendarFlags = map[string]string{
+	"origin": "--origin", "destination": "--destination", "departureDate": "--from/--to", "oneWay": "--one-way",
+	"duration": "--duration", "nonStop": "--non-stop", "maxPrice": "--max-price", "viewBy": "--view-by",
+	"cabin": "--cabin", "currency": "--currency", "maxAge": "--max-age",
 }
 
 func calendar(c *cli.Context) error {
@@ -40,53 +55,97 @@ func calendar(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	req := query.CalendarRequest{
-		Origin: c.String("origin"), Destination: c.String("destination"),
-		From: c.String("from"), To: c.String("to"), OneWay: c.Bool("one-way"),
-		Cabin: c.String("cabin"), NonStop: c.Bool("non-stop"), Currency: c.String("currency"),
+	from, to := c.String("from"), c.String("to")
+	if from == "" {
+		from = time.Now().UTC().Format(fare.DateLayout)
 	}
-	if req.To == "" {
-		if from, err := time.Parse(fare.DateLayout, req.From); err == nil {
-			req.To = from.AddDate(0, 0, 29).Format(fare.DateLayout)
+	if to == "" {
+		if d, err := time.Parse(fare.DateLayout, from); err == nil {
+			to = d.AddDate(0, 0, 29).Format(fare.DateLayout)
 		}
 	}
+	req := query.CalendarRequest{
+		Origin: c.String("origin"), Destination: c.String("destination"), Departure: from + "," + to,
+		OneWay: c.Bool("one-way"), Duration: c.String("duration"), NonStop: c.Bool("non-stop"),
+		MaxPrice: c.String("max-price"), ViewBy: c.String("view-by"), Cabin: c.String("cabin"),
+		Currency: c.String("currency"), MaxAge: c.String("max-age"),
+	}
 	if err := req.Validate(); err != nil {
-		return step.Usage(err)
+		return flagErrors(err, calendarFlags)
 	}
 	es, err := step.ESClient(c)
 	if err != nil {
 		return err
 	}
-	q := &query.Client{ES: es, Prefix: prefix}
-	entries, err := q.Calendar(c.Context, req)
-	if errors.Is(err, query.ErrCurrencies) {
-		return step.Usage(err)
-	}
+	cal, err := (&query.Client{ES: es, Prefix: prefix}).Calendar(c.Context, req)
 	if err != nil {
-		return err
+		return flagErrors(err, calendarFlags)
 	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"data": entries})
+		return printJSON(c.App.Writer, api.NewCalendarDocument(req, cal, nil))
 	}
-	return printCalendar(c.App.Writer, req, entries)
+	return printCalendar(c.App.Writer, req, cal)
 }
 
-func printCalendar(w io.Writer, req query.CalendarRequest, entries []query.CalendarEntry) error {
-	if len(entries) == 0 {
-		_, err := fmt.Fprintf(w, "no fares for %s-%s departing %s to %s\n", req.Origin, req.Destination, req.From, req.To)
+// flagErrors turns the request's field errors into one usage error naming
+// flags (exit 2); other errors pass through.
+func flagErrors(err error, flags map[string]string) error {
+	if errors.Is(err, query.ErrCurrencies) {
+		return step.Usage(fmt.Errorf("%w (use --currency)", err))
+	}
+	var lines []string
+	var walk func(error)
+	walk = func(e error) {
+		if fe, ok := e.(*fare.FieldError); ok {
+			name := flags[fe.Field]
+			if name == "" {
+				name = fe.Field
+			}
+			lines = append(lines, fmt.Sprintf("%s %q: %s", name, fe.Value, fe.Reason))
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	if len(lines) == 0 {
+		return err
+	}
+	return step.Usage(errors.New(strings.Join(lines, "; ")))
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func printCalendar(w io.Writer, req query.CalendarRequest, cal query.Calendar) error {
+	dates := cal.Dates.From.Format(fare.DateLayout) + " to " + cal.Dates.To.Format(fare.DateLayout)
+	if len(cal.Entries) == 0 {
+		_, err := fmt.Fprintf(w, "no fares for %s-%s departing %s\n", req.Origin, req.Destination, dates)
 		return err
 	}
 	cheapest := 0
-	for i, e := range entries {
-		if e.PriceMinor < entries[cheapest].PriceMinor {
+	for i, e := range cal.Entries {
+		if e.Price.Minor < cal.Entries[cheapest].Price.Minor {
 			cheapest = i
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DEPARTURE\tDAY\tRETURN\tPRICE\tCURRENCY\tCARRIER\tSTOPS\tOBSERVED (UTC)\t")
-	for i, e := range entries {
+	week := cal.View == query.ViewWeek
+	if week {
+		fmt.Fprint(tw, "WEEK\t")
+	}
+	fmt.Fprintln(tw, "DEPARTURE\tDAY\tRETURN\tSTAY\tPRICE\tCURRENCY\tCARRIER\tSTOPS\tOBSERVED (UTC)\t")
+	for i, e := range cal.Entries {
 		day := ""
 		if d, err := time.Parse(fare.DateLayout, e.Departure); err == nil {
 			day = d.Format("Mon")
@@ -99,11 +158,14 @@ func printCalendar(w io.Writer, req query.CalendarRequest, entries []query.Calen
 		if i == cheapest {
 			mark = "cheapest"
 		}
-		ret := e.Return
-		if ret == "" {
-			ret = "-"
+		ret, stay := "-", "-"
+		if days, ok := e.Duration(); ok {
+			ret, stay = e.Return, strconv.Itoa(days)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Departure, day, ret, e.Price, e.Currency,
+		if week {
+			fmt.Fprintf(tw, "%s\t", e.Week)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Departure, day, ret, stay, e.Price.Amount, e.Price.Currency,
 			e.Carrier, stops, e.ObservedAt.UTC().Format("2006-01-02 15:04"), mark)
 	}
 	return tw.Flush()

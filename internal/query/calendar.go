@@ -1,205 +1,203 @@
 package query
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/elastic/go-elasticsearch/v8/esapi"
-
-	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/fare"
 )
 
-// CalendarRequest asks for the cheapest current fare per departure date.
+// CalendarRequest asks for the cheapest current fares of a route by
+// departure date. Its fields mean what the parameters of the same names
+// mean in Amadeus Flight Cheapest Date Search; Cabin, Currency and MaxAge
+// are farepipe's own.
 type CalendarRequest struct {
 	Origin      string
 	Destination string
-	From, To    string // inclusive departure date range, YYYY-MM-DD
-	OneWay      bool   // one-way fares only; otherwise round trips only
-	Cabin       string // empty: any cabin
-	NonStop     bool   // non-stop fares only
-	Currency    string // empty: the one currency the fares are in
+	// Departure is a date or an inclusive range "from,to", YYYY-MM-DD,
+	// spanning at most MaxRangeDays.
+	Departure string
+	// OneWay asks for one-way fares; otherwise round trips only.
+	OneWay bool
+	// Duration is the stay in days, or an inclusive range "min,max"; empty
+	// for any. Round trips only.
+	Duration string
+	// NonStop asks for non-stop fares only.
+	NonStop bool
+	// MaxPrice drops groups whose cheapest fare costs more: a positive
+	// amount in major units of the fares' currency ("250000", "199.99").
+	MaxPrice string
+	// ViewBy is DATE, DURATION or WEEK; empty means DURATION for round
+	// trips and DATE for one way, as Amadeus defaults.
+	ViewBy string
+	// Cabin is ECONOMY, PREMIUM_ECONOMY, BUSINESS or FIRST; empty for any.
+	Cabin string
+	// Currency keeps fares in this ISO 4217 currency; empty requires the
+	// matching fares to be in one currency.
+	Currency string
+	// MaxAge ignores series last seen longer ago than this before Now
+	// (see ParseMaxAge); empty for any age.
+	MaxAge string
+	// Now is the instant MaxAge counts back from; zero means the time of
+	// the query.
+	Now time.Time
 }
 
-// Validate checks the request and returns every problem found.
+// calendarPlan is a checked CalendarRequest.
+type calendarPlan struct {
+	CalendarRequest
+	dates     DateRange
+	stay      *DayRange
+	view      string
+	maxPrice  string    // checked syntax, currency not yet known
+	seenSince time.Time // zero: any age
+}
+
+// Validate checks the request and returns every problem found, each a
+// *fare.FieldError named after the API parameter.
 func (r CalendarRequest) Validate() error {
+	_, err := r.plan()
+	return err
+}
+
+func (r CalendarRequest) plan() (calendarPlan, error) {
+	p := calendarPlan{CalendarRequest: r}
 	var errs []error
-	bad := func(field, value, reason string) {
-		errs = append(errs, &fare.FieldError{Field: field, Value: value, Reason: reason})
+	bad := func(field, value string, err error) {
+		errs = append(errs, &fare.FieldError{Field: field, Value: value, Reason: err.Error()})
 	}
-	if !fare.ValidIATA(r.Origin) {
-		bad("origin", r.Origin, "not an IATA location code (three letters A-Z)")
+	errs = append(errs, checkRoute(r.Origin, r.Destination))
+	dates, err := ParseDateRange(r.Departure)
+	if err != nil {
+		bad("departureDate", r.Departure, err)
 	}
-	if !fare.ValidIATA(r.Destination) {
-		bad("destination", r.Destination, "not an IATA location code (three letters A-Z)")
-	}
-	from, fromErr := time.Parse(fare.DateLayout, r.From)
-	if fromErr != nil {
-		bad("from", r.From, "not an ISO date (YYYY-MM-DD)")
-	}
-	to, toErr := time.Parse(fare.DateLayout, r.To)
-	if toErr != nil {
-		bad("to", r.To, "not an ISO date (YYYY-MM-DD)")
-	}
-	if fromErr == nil && toErr == nil {
+	p.dates = dates
+	if r.Duration != "" {
+		stay, err := ParseDayRange(r.Duration)
 		switch {
-		case to.Before(from):
-			bad("to", r.To, "before from "+r.From)
-		case to.Sub(from) > 366*24*time.Hour:
-			bad("to", r.To, "more than 366 days after from "+r.From)
+		case err != nil:
+			bad("duration", r.Duration, err)
+		case r.OneWay:
+			bad("duration", r.Duration, errors.New("only for round trips: not with oneWay=true"))
+		default:
+			p.stay = &stay
 		}
 	}
-	if r.Cabin != "" && !slices.Contains(fare.Cabins, r.Cabin) {
-		bad("cabin", r.Cabin, "unknown cabin (want one of "+strings.Join(fare.Cabins, ", ")+")")
+	if r.MaxPrice != "" {
+		if err := parseAmount(r.MaxPrice); err != nil {
+			bad("maxPrice", r.MaxPrice, err)
+		}
+		p.maxPrice = r.MaxPrice
 	}
-	if _, ok := fare.MinorUnits(r.Currency); r.Currency != "" && !ok {
-		bad("currency", r.Currency, "unknown currency (want an ISO 4217 code)")
+	switch p.view = r.ViewBy; {
+	case p.view == "" && r.OneWay:
+		p.view = ViewDate
+	case p.view == "":
+		p.view = ViewDuration
+	case !slices.Contains(Views, p.view):
+		bad("viewBy", r.ViewBy, fmt.Errorf("unknown view (want one of %s)", strings.Join(Views, ", ")))
+	case p.view == ViewDuration && r.OneWay:
+		bad("viewBy", r.ViewBy, errors.New("DURATION groups round trips by stay: not with oneWay=true (use DATE or WEEK)"))
+	}
+	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency))
+	if r.MaxAge != "" {
+		age, err := ParseMaxAge(r.MaxAge)
+		if err != nil {
+			bad("maxAge", r.MaxAge, err)
+		}
+		now := r.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		// Whole seconds, so that repeated queries look alike to the
+		// shard request cache.
+		p.seenSince = now.Add(-age).UTC().Truncate(time.Second)
+	}
+	return p, errors.Join(errs...)
+}
+
+func checkRoute(origin, destination string) error {
+	var errs []error
+	if !fare.ValidIATA(origin) {
+		errs = append(errs, &fare.FieldError{Field: "origin", Value: origin, Reason: "not an IATA location code (three letters A-Z)"})
+	}
+	if !fare.ValidIATA(destination) {
+		errs = append(errs, &fare.FieldError{Field: "destination", Value: destination, Reason: "not an IATA location code (three letters A-Z)"})
 	}
 	return errors.Join(errs...)
 }
 
-// CalendarEntry is the cheapest current fare of one departure date.
+func checkCabinCurrency(cabin, currency string) error {
+	var errs []error
+	if cabin != "" && !slices.Contains(fare.Cabins, cabin) {
+		errs = append(errs, &fare.FieldError{Field: "cabin", Value: cabin,
+			Reason: "unknown cabin (want one of " + strings.Join(fare.Cabins, ", ") + ")"})
+	}
+	if _, ok := fare.MinorUnits(currency); currency != "" && !ok {
+		errs = append(errs, &fare.FieldError{Field: "currency", Value: currency, Reason: "unknown currency (want an ISO 4217 code)"})
+	}
+	return errors.Join(errs...)
+}
+
+// Calendar is the answer to a CalendarRequest.
+type Calendar struct {
+	View     string    // the view used: DATE, DURATION or WEEK
+	Dates    DateRange // the departure dates searched
+	Currency string    // the currency of every price; empty when there are none
+	Entries  []CalendarEntry
+}
+
+// CalendarEntry is the cheapest current fare of one group of the view: a
+// departure date, a departure date and stay, or a week.
 type CalendarEntry struct {
-	Departure  string    `json:"departureDate"`
-	Return     string    `json:"returnDate,omitempty"`
-	Price      string    `json:"price"`
-	PriceMinor int64     `json:"priceMinor"`
-	Currency   string    `json:"currency"`
-	Carrier    string    `json:"carrier"`
-	Cabin      string    `json:"cabin"`
-	NonStop    bool      `json:"nonStop"`
-	ObservedAt time.Time `json:"observedAt"`
-	SeriesID   string    `json:"seriesId"`
+	Departure  string // YYYY-MM-DD
+	Return     string // YYYY-MM-DD; empty for one way
+	Week       string // ISO week of the departure, "2027-W01", in the WEEK view
+	Price      fare.Money
+	Source     string
+	Carrier    string
+	Cabin      string
+	NonStop    bool
+	ObservedAt time.Time // when the fare was last seen at this price
+	ChangedAt  time.Time // when the series took this price
+	SeriesID   string
+}
+
+// Duration returns the stay in days of a round trip, and false for one way.
+func (e CalendarEntry) Duration() (int, bool) {
+	if e.Return == "" {
+		return 0, false
+	}
+	return stayDays(e.Departure, e.Return)
+}
+
+// stayDays returns the days from dep to ret, both YYYY-MM-DD.
+func stayDays(dep, ret string) (int, bool) {
+	d, err1 := time.Parse(fare.DateLayout, dep)
+	r, err2 := time.Parse(fare.DateLayout, ret)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return int(r.Sub(d) / (24 * time.Hour)), true
+}
+
+// isoWeek names the ISO 8601 week of a date, "2027-W01".
+func isoWeek(date string) string {
+	d, err := time.Parse(fare.DateLayout, date)
+	if err != nil {
+		return ""
+	}
+	y, w := d.ISOWeek()
+	return fmt.Sprintf("%04d-W%02d", y, w)
 }
 
 // ErrCurrencies reports fares in several currencies where one was needed.
 var ErrCurrencies = errors.New("fares are in several currencies")
 
-// Client runs queries against the indices of one prefix.
-type Client struct {
-	ES     esapi.Transport
-	Prefix string
-}
-
-// Calendar returns the cheapest current fare of each departure date in the
-// range that has one, in date order.
-func (c *Client) Calendar(ctx context.Context, r CalendarRequest) ([]CalendarEntry, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	filters := []any{
-		term("origin", r.Origin),
-		term("destination", r.Destination),
-		map[string]any{"range": map[string]any{"departure_date": map[string]any{"gte": r.From, "lte": r.To}}},
-	}
-	if r.OneWay {
-		filters = append(filters, term("return_date", ""))
-	} else {
-		filters = append(filters, map[string]any{"bool": map[string]any{"must_not": term("return_date", "")}})
-	}
-	if r.Cabin != "" {
-		filters = append(filters, term("cabin", r.Cabin))
-	}
-	if r.NonStop {
-		filters = append(filters, term("non_stop", true))
-	}
-	if r.Currency != "" {
-		filters = append(filters, term("currency", r.Currency))
-	}
-	body := map[string]any{
-		"size":  0,
-		"query": map[string]any{"bool": map[string]any{"filter": filters}},
-		"aggs": map[string]any{
-			"currencies": map[string]any{"terms": map[string]any{"field": "currency", "size": 10}},
-			"by_date": map[string]any{
-				"terms": map[string]any{"field": "departure_date", "size": 400, "order": map[string]any{"_key": "asc"}},
-				"aggs": map[string]any{"cheapest": map[string]any{"top_hits": map[string]any{
-					"size": 1,
-					"sort": []any{map[string]any{"amount_minor": "asc"}, map[string]any{"series_id": "asc"}},
-				}}},
-			},
-		},
-	}
-	var out struct {
-		Aggregations struct {
-			Currencies struct {
-				Buckets []struct {
-					Key string `json:"key"`
-				} `json:"buckets"`
-			} `json:"currencies"`
-			ByDate struct {
-				Buckets []struct {
-					Cheapest struct {
-						Hits struct {
-							Hits []struct {
-								Source json.RawMessage `json:"_source"`
-							} `json:"hits"`
-						} `json:"hits"`
-					} `json:"cheapest"`
-				} `json:"buckets"`
-			} `json:"by_date"`
-		} `json:"aggregations"`
-	}
-	if err := c.search(ctx, esindex.LatestIndex(c.Prefix), body, &out); err != nil {
-		return nil, err
-	}
-	if cs := out.Aggregations.Currencies.Buckets; len(cs) > 1 {
-		var names []string
-		for _, b := range cs {
-			names = append(names, b.Key)
-		}
-		return nil, fmt.Errorf("%w (%s): choose one", ErrCurrencies, strings.Join(names, ", "))
-	}
-	entries := make([]CalendarEntry, 0, len(out.Aggregations.ByDate.Buckets))
-	for _, b := range out.Aggregations.ByDate.Buckets {
-		if len(b.Cheapest.Hits.Hits) == 0 {
-			continue
-		}
-		l, err := esindex.ParseLatest(b.Cheapest.Hits.Hits[0].Source)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, CalendarEntry{
-			Departure: l.Key.Departure, Return: l.Key.Return, Price: l.Price.Amount,
-			PriceMinor: l.Price.Minor, Currency: l.Price.Currency, Carrier: l.Key.Carrier,
-			Cabin: l.Key.Cabin, NonStop: l.Key.NonStop, ObservedAt: l.LastSeen, SeriesID: l.SeriesID,
-		})
-	}
-	return entries, nil
-}
-
-func term(field string, value any) map[string]any {
-	return map[string]any{"term": map[string]any{field: value}}
-}
-
-// search runs one search and decodes the answer into out. A missing index
-// is an empty answer.
-func (c *Client) search(ctx context.Context, index string, body any, out any) error {
-	data, err := json.Marshal(body)
-	if err != nil {
-		return fmt.Errorf("encoding query: %w", err)
-	}
-	ignore := true
-	res, err := esapi.SearchRequest{Index: []string{index}, Body: bytes.NewReader(data),
-		IgnoreUnavailable: &ignore, AllowNoIndices: &ignore}.Do(ctx, c.ES)
-	if err != nil {
-		return fmt.Errorf("searching %s: %w", index, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
-		return fmt.Errorf("searching %s: HTTP %d: %s", index, res.StatusCode, bytes.TrimSpace(msg))
-	}
-	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-		return fmt.Errorf("decoding answer from %s: %w", index, err)
-	}
-	return nil
+// currencyError names the currencies found.
+func currencyError(currencies []string) error {
+	return fmt.Errorf("%w (%s): choose one with the currency parameter", ErrCurrencies, strings.Join(currencies, ", "))
 }

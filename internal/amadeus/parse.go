@@ -108,8 +108,11 @@ func (r *Record) Observations() (obs []fare.Observation, bad []*OfferError, err 
 			bad = append(bad, &OfferError{Offer: i, ID: o.ID, Err: err})
 			continue
 		}
-		j := slices.IndexFunc(cheapest, func(b best) bool { return b.key == key })
-		if j < 0 {
+		j := 0
+		for j < len(cheapest) && cheapest[j].key != key {
+			j++
+		}
+		if j == len(cheapest) {
 			cheapest = append(cheapest, best{key: key, price: price, offers: 1})
 			continue
 		}
@@ -640,11 +643,11 @@ func (d *decoder) scanString() (s []byte, plain, ok bool) {
 		}
 		break
 	}
-	return d.scanStringSlow(start, i)
+	return d.scanSlow(start, i)
 }
 
-// scanStringSlow goes on with a string from i, byte by byte.
-func (d *decoder) scanStringSlow(start, i int) (s []byte, plain, ok bool) {
+// scanSlow goes on with a string from i, byte by byte.
+func (d *decoder) scanSlow(start, i int) (s []byte, plain, ok bool) {
 	b := d.b
 	plain = true
 	for ; i < len(b); i++ {

@@ -87,7 +87,22 @@ type run struct {
 	*Indexer
 	snd   *sender
 	sum   Summary
-	wrote bool // change points were written since the last refresh
+	wrote bool   // change points were written since the last refresh
+	docs  []byte // where document bodies are written; see body
+}
+
+// body appends a document with appendDoc to the run's buffer and returns
+// it. Bodies share large buffers, so that a round costs a few allocations
+// rather than one (and the growing of a slice) a document; a buffer is
+// released when no op of it is left.
+func (rn *run) body(appendDoc func([]byte) []byte) []byte {
+	if cap(rn.docs)-len(rn.docs) < 2048 {
+		rn.docs = make([]byte, 0, 256<<10)
+	}
+	start := len(rn.docs)
+	rn.docs = appendDoc(rn.docs)
+	end := len(rn.docs)
+	return rn.docs[start:end:end]
 }
 
 // Index reads curated observations (gzip or plain NDJSON) from r and
@@ -99,6 +114,7 @@ func (ix *Indexer) Index(ctx context.Context, r io.Reader) (Summary, error) {
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
 		Client: ix.es, NumWorkers: ix.cfg.Workers, FlushBytes: ix.cfg.FlushBytes,
 		FlushInterval: time.Hour, // flushed explicitly, round by round
+		Decoder:       bulkDecoder{},
 	})
 	if err != nil {
 		return Summary{}, fmt.Errorf("starting bulk indexer: %w", err)
@@ -248,7 +264,7 @@ func (rn *run) round(ctx context.Context, chunk []fare.Observation) error {
 		}
 		l := s.plan.latest
 		latest = append(latest, op{action: "index", index: LatestIndex(rn.cfg.Prefix), id: l.SeriesID,
-			version: l.Version(), body: l.AppendJSON(nil)})
+			version: l.Version(), body: rn.body(l.AppendJSON)})
 		owners = append(owners, s)
 	}
 	answers, err := rn.snd.send(ctx, latest)
@@ -285,7 +301,7 @@ func (rn *run) moveUnchanged(to Outcome, s *series) {
 
 func (rn *run) createOp(o *fare.Observation) op {
 	return op{action: "create", index: ObservationsIndex(rn.cfg.Prefix, o.ObservedAt), id: o.ID,
-		body: o.AppendJSON(nil)}
+		body: rn.body(o.AppendJSON)}
 }
 
 // write sends create ops and files each observation under ok when created,
@@ -403,18 +419,8 @@ func (rn *run) latest(ctx context.Context, ids []string) (map[string]*Latest, er
 	if res.IsError() {
 		return nil, fmt.Errorf("reading latest documents: %w", responseError(res))
 	}
-	var out struct {
-		Docs []struct {
-			ID     string          `json:"_id"`
-			Found  bool            `json:"found"`
-			Source json.RawMessage `json:"_source"`
-			Error  *struct {
-				Type   string `json:"type"`
-				Reason string `json:"reason"`
-			} `json:"error"`
-		} `json:"docs"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+	var out mgetResponse
+	if err := out.decode(res.Body); err != nil {
 		return nil, fmt.Errorf("decoding latest documents: %w", err)
 	}
 	current := make(map[string]*Latest, len(out.Docs))
@@ -435,6 +441,90 @@ func (rn *run) latest(ctx context.Context, ids []string) (map[string]*Latest, er
 		current[d.ID] = l
 	}
 	return current, nil
+}
+
+// mgetResponse is what latest reads of an _mget response.
+type mgetResponse struct {
+	Docs []mgetDoc `json:"docs"`
+}
+
+type mgetDoc struct {
+	ID     string          `json:"_id"`
+	Found  bool            `json:"found"`
+	Source json.RawMessage `json:"_source"`
+	Error  *mgetError      `json:"error"`
+}
+
+type mgetError struct {
+	Type   string `json:"type"`
+	Reason string `json:"reason"`
+}
+
+var (
+	mgetFields      = []string{"docs"}
+	mgetDocFields   = []string{"_id", "found", "_source", "error"}
+	mgetErrorFields = []string{"type", "reason"}
+)
+
+// decode reads the response in one pass over its bytes when it has the
+// shape Elasticsearch writes, and with encoding/json otherwise (see
+// bulkDecoder), with the same results either way.
+func (m *mgetResponse) decode(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if m.read(data) {
+		return nil
+	}
+	*m = mgetResponse{}
+	return json.NewDecoder(bytes.NewReader(data)).Decode(m)
+}
+
+// read is the fast path of decode.
+func (m *mgetResponse) read(data []byte) bool {
+	d := jsonScanner{b: data}
+	return d.object(mgetFields, func(int) bool {
+		if d.null() {
+			m.Docs = nil
+			return true
+		}
+		m.Docs = []mgetDoc{}
+		return d.list(func() bool {
+			m.Docs = append(m.Docs, mgetDoc{})
+			return d.mgetDoc(&m.Docs[len(m.Docs)-1])
+		})
+	})
+}
+
+func (d *jsonScanner) mgetDoc(doc *mgetDoc) bool {
+	return d.object(mgetDocFields, func(f int) bool {
+		switch f {
+		case 0:
+			return d.null() || d.str(&doc.ID)
+		case 1:
+			return d.null() || d.bool(&doc.Found)
+		case 2:
+			d.next()
+			start := d.i
+			if !d.skip() {
+				return false
+			}
+			doc.Source = append(json.RawMessage(nil), d.b[start:d.i]...)
+			return true
+		}
+		if d.null() {
+			doc.Error = nil
+			return true
+		}
+		doc.Error = &mgetError{}
+		return d.object(mgetErrorFields, func(f int) bool {
+			if f == 0 {
+				return d.null() || d.str(&doc.Error.Type)
+			}
+			return d.null() || d.str(&doc.Error.Reason)
+		})
+	})
 }
 
 // refresh makes recent writes to the matching indices searchable.

@@ -1,6 +1,7 @@
 package fare
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -72,7 +73,7 @@ func (o *Observation) AppendJSON(b []byte) []byte {
 	b = append(b, `,"series_id":`...)
 	b = appendQuoted(b, o.SeriesID)
 	b = append(b, `,"observed_at":"`...)
-	b = o.ObservedAt.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	b = appendTime(b, o.ObservedAt)
 	b = append(b, '"')
 	b = o.Key.appendFields(b)
 	b = append(b, `,"amount":`...)
@@ -121,6 +122,37 @@ func appendQuoted(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// appendTime appends t as FormatTime renders it, digit by digit for the
+// years 0 to 9999.
+func appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, year, 4)
+	b = appendDigits(append(b, '-'), int(month), 2)
+	b = appendDigits(append(b, '-'), day, 2)
+	b = appendDigits(append(b, 'T'), hour, 2)
+	b = appendDigits(append(b, ':'), minute, 2)
+	b = appendDigits(append(b, ':'), sec, 2)
+	b = appendDigits(append(b, '.'), t.Nanosecond()/1e6, 3)
+	return append(b, 'Z')
+}
+
+// appendDigits appends the n last decimal digits of v, v ≥ 0.
+func appendDigits(b []byte, v, n int) []byte {
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, 0)
+	}
+	for i := len(b) - 1; i >= len(b)-n; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
+}
+
 // MarshalJSON encodes the observation in its flat form (see AppendJSON).
 func (o Observation) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
 
@@ -129,8 +161,11 @@ func (o Observation) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), n
 // is caught.
 func (o *Observation) UnmarshalJSON(data []byte) error {
 	var w wireObservation
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+	if !w.decode(data) {
+		w = wireObservation{}
+		if err := json.Unmarshal(data, &w); err != nil {
+			return err
+		}
 	}
 	at, err := time.Parse(time.RFC3339Nano, w.ObservedAt)
 	if err != nil {
@@ -152,4 +187,171 @@ func (o *Observation) UnmarshalJSON(data []byte) error {
 			w.SeriesID, w.ID, o.SeriesID, o.ID)
 	}
 	return nil
+}
+
+// decode is the fast path of UnmarshalJSON for the form AppendJSON writes:
+// one object of known keys, each once, with strings of printable ASCII
+// without escapes, integers and booleans. It reports false for anything
+// else (an escape, an unknown, repeated or differently cased key, null, a
+// fraction, a syntax error), which json.Unmarshal then decodes, so the
+// fast path changes speed, never results or errors.
+func (w *wireObservation) decode(data []byte) bool {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return skipSpace(data, i+1) == len(data)
+	}
+	var seen uint32
+	for {
+		key, next, ok := plainString(data, i)
+		if !ok {
+			return false
+		}
+		i = skipSpace(data, next)
+		if i >= len(data) || data[i] != ':' {
+			return false
+		}
+		i = skipSpace(data, i+1)
+		f, str := w.field(key)
+		if f < 0 || seen&(1<<f) != 0 {
+			return false
+		}
+		seen |= 1 << f
+		switch {
+		case str != nil:
+			v, next, ok := plainString(data, i)
+			if !ok {
+				return false
+			}
+			*str, i = string(v), next
+		case f == wireNonStop && bytes.HasPrefix(data[i:], []byte("true")):
+			w.NonStop, i = true, i+4
+		case f == wireNonStop && bytes.HasPrefix(data[i:], []byte("false")):
+			w.NonStop, i = false, i+5
+		case f == wireMinor || f == wireOffers:
+			v, next, ok := plainInt(data, i)
+			if !ok {
+				return false
+			}
+			if f == wireMinor {
+				w.Minor = v
+			} else if int64(int(v)) == v {
+				w.Offers = int(v)
+			} else {
+				return false // too large for an int here
+			}
+			i = next
+		default:
+			return false
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return false
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return skipSpace(data, i+1) == len(data)
+		default:
+			return false
+		}
+	}
+}
+
+// Fields of wireObservation that are not strings.
+const (
+	wireNonStop = iota + 1
+	wireMinor
+	wireOffers
+)
+
+// field returns a number for a known key, -1 for another, and for a string
+// field where it goes.
+func (w *wireObservation) field(key []byte) (int, *string) {
+	switch string(key) {
+	case "non_stop":
+		return wireNonStop, nil
+	case "amount_minor":
+		return wireMinor, nil
+	case "offers":
+		return wireOffers, nil
+	case "id":
+		return 4, &w.ID
+	case "series_id":
+		return 5, &w.SeriesID
+	case "observed_at":
+		return 6, &w.ObservedAt
+	case "source":
+		return 7, &w.Source
+	case "origin":
+		return 8, &w.Origin
+	case "destination":
+		return 9, &w.Destination
+	case "departure_date":
+		return 10, &w.Departure
+	case "return_date":
+		return 11, &w.Return
+	case "cabin":
+		return 12, &w.Cabin
+	case "carrier":
+		return 13, &w.Carrier
+	case "currency":
+		return 14, &w.Currency
+	case "amount":
+		return 15, &w.Amount
+	}
+	return -1, nil
+}
+
+// plainString reads the JSON string at i if it holds printable ASCII only
+// and no escape, returning its contents and the index after it.
+func plainString(data []byte, i int) ([]byte, int, bool) {
+	if i >= len(data) || data[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return data[i+1 : j], j + 1, true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+// plainInt reads a JSON integer of at most 18 digits at i, which fits an
+// int64, returning it and the index after it.
+func plainInt(data []byte, i int) (int64, int, bool) {
+	neg := i < len(data) && data[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var v int64
+	for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
+		v = v*10 + int64(data[i]-'0')
+	}
+	n := i - start
+	if n == 0 || n > 18 || n > 1 && data[start] == '0' {
+		return 0, 0, false
+	}
+	if i < len(data) && (data[i] == '.' || data[i] == 'e' || data[i] == 'E') {
+		return 0, 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, i, true
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }

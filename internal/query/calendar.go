@@ -75,17 +75,9 @@ func (r CalendarRequest) plan() (calendarPlan, error) {
 		bad("departureDate", r.Departure, err)
 	}
 	p.dates = dates
-	if r.Duration != "" {
-		stay, err := ParseDayRange(r.Duration)
-		switch {
-		case err != nil:
-			bad("duration", r.Duration, err)
-		case r.OneWay:
-			bad("duration", r.Duration, errors.New("only for round trips: not with oneWay=true"))
-		default:
-			p.stay = &stay
-		}
-	}
+	stay, err := checkStay(r.Duration, r.OneWay)
+	errs = append(errs, err)
+	p.stay = stay
 	if r.MaxPrice != "" {
 		if err := parseAmount(r.MaxPrice); err != nil {
 			bad("maxPrice", r.MaxPrice, err)
@@ -128,6 +120,22 @@ func checkRoute(origin, destination string) error {
 		errs = append(errs, &fare.FieldError{Field: "destination", Value: destination, Reason: "not an IATA location code (three letters A-Z)"})
 	}
 	return errors.Join(errs...)
+}
+
+// checkStay parses the duration parameter of a request, which only round
+// trips may give; nil means any stay.
+func checkStay(duration string, oneWay bool) (*DayRange, error) {
+	if duration == "" {
+		return nil, nil
+	}
+	stay, err := ParseDayRange(duration)
+	switch {
+	case err != nil:
+		return nil, &fare.FieldError{Field: "duration", Value: duration, Reason: err.Error()}
+	case oneWay:
+		return nil, &fare.FieldError{Field: "duration", Value: duration, Reason: "only for round trips: not with oneWay=true"}
+	}
+	return &stay, nil
 }
 
 func checkCabinCurrency(cabin, currency string) error {

@@ -58,17 +58,9 @@ func (r MetricsRequest) plan() (metricsPlan, error) {
 		bad("departureDate", r.Departure, err)
 	}
 	p.dates = dates
-	if r.Duration != "" {
-		stay, err := ParseDayRange(r.Duration)
-		switch {
-		case err != nil:
-			bad("duration", r.Duration, err)
-		case r.OneWay:
-			bad("duration", r.Duration, errors.New("only for round trips: not with oneWay=true"))
-		default:
-			p.stay = &stay
-		}
-	}
+	stay, err := checkStay(r.Duration, r.OneWay)
+	errs = append(errs, err)
+	p.stay = stay
 	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency))
 	if r.Price != "" {
 		if err := parseAmount(r.Price); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/farepipe/farepipe/internal/api"
 	"github.com/farepipe/farepipe/internal/query"
 	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/ui"
 )
 
 func serveCommand() *cli.Command {
@@ -20,12 +21,14 @@ func serveCommand() *cli.Command {
 			Usage: "longest time one request may take; longer ones are answered 504"},
 		&cli.DurationFlag{Name: "shutdown-timeout", Value: 15 * time.Second, EnvVars: []string{"FAREPIPE_SHUTDOWN_TIMEOUT"},
 			Usage: "on SIGTERM or SIGINT, how long requests in flight may take to finish"},
+		&cli.BoolFlag{Name: "no-ui", EnvVars: []string{"FAREPIPE_NO_UI"},
+			Usage: "serve the API only, without the fare calendar page at /"},
 		&cli.StringFlag{Name: step.FlagLogLevel, Value: "info", EnvVars: []string{"FAREPIPE_LOG_LEVEL"},
 			Usage: "log level: debug, info, warn or error"},
 	}
 	return &cli.Command{
 		Name:  "serve",
-		Usage: "serve the query API over HTTP: /v1/calendar, /v1/price-metrics, /v1/series/{id}/history, /openapi.json",
+		Usage: "serve the query API over HTTP (/v1/calendar, /v1/price-metrics, /v1/series/{id}/history, /openapi.json) and the fare calendar page at /",
 		Description: "Serves until SIGTERM or SIGINT, then stops accepting connections and lets the requests in flight\n" +
 			"finish. /healthz answers while serving, /readyz while Elasticsearch answers, /metrics for Prometheus.",
 		Flags:  append(flags, step.ESFlags()...),
@@ -55,11 +58,15 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := api.New(api.Options{
+	opts := api.Options{
 		Backend:        &query.Client{ES: es, Prefix: prefix},
 		Logger:         log,
 		RequestTimeout: c.Duration("request-timeout"),
-	})
+	}
+	if !c.Bool("no-ui") {
+		opts.UI = ui.Handler()
+	}
+	h, err := api.New(opts)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ BINARIES := fetch land transform index farepipe
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## build bin/fetch bin/land bin/transform bin/index bin/farepipe
@@ -31,6 +31,10 @@ test: ## run every test against real MinIO and Elasticsearch (builds them the fi
 .PHONY: unit
 unit: ## run the unit tests only (no services)
 	go test -short ./...
+
+.PHONY: e2e
+e2e: ## end-to-end tests on a real single-node Kubernetes with Argo (hack/cluster.sh; first run builds it)
+	hack/e2e.sh
 
 .PHONY: demo
 demo: build ## bring up the local stack and run the whole pipeline on synthetic fares

@@ -39,8 +39,7 @@ func checkDecode(t testing.TB, line []byte) (fast bool) {
 	var want Record
 	wantErr := json.Unmarshal(line, &want)
 	var got Record
-	d := decoder{b: line}
-	if fast = d.record(&got); fast {
+	if fast = newDecoder(line).record(&got); fast {
 		if wantErr != nil {
 			t.Fatalf("fast path took %q, which encoding/json refuses: %v", line, wantErr)
 		}

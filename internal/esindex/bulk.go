@@ -3,10 +3,9 @@ package esindex
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8/esutil"
@@ -29,26 +28,52 @@ type answer struct {
 	reason string
 }
 
-// sender writes ops through one long-lived esutil.BulkIndexer and retries,
+// noAnswer is the answer of an item until its callback reports: one the
+// response left out is sent again, never taken for written.
+var noAnswer = answer{class: classRetry, reason: "no answer for the item in the bulk response"}
+
+// sender writes ops through long-lived esutil.BulkIndexers and retries,
 // with jittered exponential backoff, only the items that failed with a
-// retryable answer.
+// retryable answer. It keeps one bulk indexer per index, made at first
+// use, so that the index is named once in the URL of a request rather
+// than in the action line of each item. Its buffers are reused from send to
+// send.
 type sender struct {
-	bi         esutil.BulkIndexer
+	newBulk    func(index string) (esutil.BulkIndexer, error)
+	dec        *bulkDecoder // the bulk indexers', recycled after each flush
 	maxRetries int
 	backoff    time.Duration
 	maxBackoff time.Duration
 	sleep      func(context.Context, time.Duration) error
 	retries    int // items sent again
+
+	bulk    map[string]esutil.BulkIndexer // by index
+	flush   []esutil.BulkIndexer          // those with items added since the last flush
+	answers []answer
+	bodies  []itemBody
+	pending []int
 }
 
-// send writes ops and returns one answer per op, in order. It returns an
-// error only when ctx ends.
+// itemBody is the body of one bulk item and where its answer goes. The
+// bulk indexer hands the item back to its callbacks, which find the answer
+// through the body: the callbacks are plain functions, not a closure (an
+// allocation) per item.
+type itemBody struct {
+	bytes.Reader
+	answer  *answer
+	version int64
+}
+
+// send writes ops and returns one answer per op, in order; the answers are
+// valid until the next send. It returns an error only when ctx ends.
 func (s *sender) send(ctx context.Context, ops []op) ([]answer, error) {
-	answers := make([]answer, len(ops))
-	pending := make([]int, len(ops))
+	s.answers = resize(s.answers, len(ops))
+	s.bodies = resize(s.bodies, len(ops))
+	pending := s.pending[:0]
 	for i := range ops {
-		pending[i] = i
+		pending = append(pending, i)
 	}
+	defer func() { s.pending = pending[:0] }()
 	for attempt := 0; len(pending) > 0; attempt++ {
 		if attempt > 0 {
 			if err := s.sleep(ctx, s.delay(attempt)); err != nil {
@@ -57,46 +82,101 @@ func (s *sender) send(ctx context.Context, ops []op) ([]answer, error) {
 			s.retries += len(pending)
 		}
 		for _, i := range pending {
-			if err := s.bi.Add(ctx, s.item(ops[i], &answers[i])); err != nil {
+			s.answers[i] = noAnswer
+			bi, err := s.indexer(ops[i].index)
+			if err != nil {
+				return nil, err
+			}
+			if err := bi.Add(ctx, s.item(&ops[i], &s.bodies[i], &s.answers[i])); err != nil {
 				return nil, fmt.Errorf("queueing bulk item %s: %w", ops[i].id, err)
 			}
 		}
-		if err := s.bi.Flush(ctx); err != nil {
-			return nil, fmt.Errorf("flushing bulk items: %w", err)
+		for _, bi := range s.flush {
+			if err := bi.Flush(ctx); err != nil {
+				return nil, fmt.Errorf("flushing bulk items: %w", err)
+			}
 		}
-		var again []int
+		s.flush = s.flush[:0]
+		// Flush has waited for every response of these items to be
+		// read and reported: their decoded forms are free again.
+		s.dec.recycle()
+		again := pending[:0]
 		for _, i := range pending {
-			if answers[i].class == classRetry && attempt < s.maxRetries {
+			if s.answers[i].class == classRetry && attempt < s.maxRetries {
 				again = append(again, i)
 			}
 		}
 		pending = again
 	}
-	return answers, nil
+	return s.answers, nil
 }
 
-func (s *sender) item(o op, a *answer) esutil.BulkIndexerItem {
+// indexer returns the bulk indexer of an index and notes it for the next
+// flush.
+func (s *sender) indexer(index string) (esutil.BulkIndexer, error) {
+	bi := s.bulk[index]
+	if bi == nil {
+		var err error
+		if bi, err = s.newBulk(index); err != nil {
+			return nil, fmt.Errorf("starting bulk indexer for %s: %w", index, err)
+		}
+		if s.bulk == nil {
+			s.bulk = make(map[string]esutil.BulkIndexer)
+		}
+		s.bulk[index] = bi
+	}
+	if !slices.Contains(s.flush, bi) {
+		s.flush = append(s.flush, bi)
+	}
+	return bi, nil
+}
+
+// close waits for the bulk indexers to finish and stops them.
+func (s *sender) close(ctx context.Context) {
+	for _, bi := range s.bulk {
+		_ = bi.Close(ctx) // every send has flushed: nothing is left to fail
+	}
+}
+
+// item returns the bulk item of o; its index is in the URL of the request
+// (see sender).
+func (s *sender) item(o *op, body *itemBody, a *answer) esutil.BulkIndexerItem {
+	body.Reset(o.body)
+	body.answer = a
 	it := esutil.BulkIndexerItem{
 		Action:     o.action,
-		Index:      o.index,
 		DocumentID: o.id,
-		Body:       bytes.NewReader(o.body),
-		OnSuccess: func(_ context.Context, _ esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem) {
-			*a = answer{class: classOK, status: r.Status}
-		},
-		OnFailure: func(_ context.Context, _ esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem, err error) {
-			*a = answer{class: classify(r.Status, err), status: r.Status, typ: r.Error.Type, reason: r.Error.Reason}
-			if err != nil {
-				a.reason = err.Error()
-			}
-		},
+		Body:       body,
+		OnSuccess:  onSuccess,
+		OnFailure:  onFailure,
 	}
 	if o.version > 0 {
-		v := o.version
-		it.Version = &v
+		body.version = o.version
+		it.Version = &body.version
 		it.VersionType = "external"
 	}
 	return it
+}
+
+func onSuccess(_ context.Context, it esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem) {
+	*it.Body.(*itemBody).answer = answer{class: classOK, status: r.Status}
+}
+
+func onFailure(_ context.Context, it esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem, err error) {
+	a := answer{class: classify(r.Status, err), status: r.Status, typ: r.Error.Type, reason: r.Error.Reason}
+	if err != nil {
+		a.reason = err.Error()
+	}
+	*it.Body.(*itemBody).answer = a
+}
+
+// resize returns s with length n, reusing its array when it is large
+// enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // delay is the wait before retry attempt n (1-based): exponential from the
@@ -118,454 +198,4 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// bulkDecoder reads _bulk responses for the bulk indexer. Its fast path
-// reads the shape Elasticsearch writes in one pass over the bytes; for
-// anything it does not take exactly as encoding/json would (an escape in a
-// string it keeps, a key differing only in case, a field given twice, an
-// unexpected type, a syntax error) it decodes with encoding/json, the
-// library's default, so results and errors do not change. Of each item it
-// keeps what the sender reads, the status and the error's type and reason,
-// and checks the types of the other fields without keeping them.
-type bulkDecoder struct{}
-
-var _ esutil.BulkResponseJSONDecoder = bulkDecoder{}
-
-func (bulkDecoder) UnmarshalFromReader(r io.Reader, blk *esutil.BulkIndexerResponse) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	d := jsonScanner{b: data}
-	if d.bulkResponse(blk) {
-		return nil
-	}
-	*blk = esutil.BulkIndexerResponse{}
-	return json.NewDecoder(bytes.NewReader(data)).Decode(blk)
-}
-
-var (
-	responseFields = []string{"took", "errors", "items"}
-	itemFields     = []string{"_index", "_id", "_version", "result", "status", "_seq_no", "_primary_term", "failure_store", "_shards", "error"}
-	shardsFields   = []string{"total", "successful", "failed"}
-	errorFields    = []string{"type", "reason", "caused_by"}
-	causeFields    = []string{"type", "reason"}
-)
-
-func (d *jsonScanner) bulkResponse(blk *esutil.BulkIndexerResponse) bool {
-	return d.object(responseFields, func(f int) bool {
-		switch f {
-		case 0:
-			return d.null() || d.int(&blk.Took)
-		case 1:
-			return d.null() || d.bool(&blk.HasErrors)
-		}
-		if d.null() {
-			blk.Items = nil
-			return true
-		}
-		blk.Items = []map[string]esutil.BulkIndexerResponseItem{}
-		return d.list(func() bool {
-			var op string
-			var it esutil.BulkIndexerResponseItem
-			n := 0
-			ok := d.anyObject(func(key []byte) bool {
-				n++
-				op = string(key)
-				return d.item(&it)
-			})
-			if !ok || n != 1 {
-				return false // no item or more than one: encoding/json keeps a map of them
-			}
-			blk.Items = append(blk.Items, map[string]esutil.BulkIndexerResponseItem{op: it})
-			return true
-		})
-	})
-}
-
-func (d *jsonScanner) item(it *esutil.BulkIndexerResponseItem) bool {
-	if d.null() {
-		return true
-	}
-	return d.object(itemFields, func(f int) bool {
-		if d.null() {
-			return true
-		}
-		var discard int64
-		switch f {
-		case 0, 1, 3, 7: // _index, _id, result, failure_store: not read
-			return d.str(nil)
-		case 2, 5, 6: // _version, _seq_no, _primary_term: not read
-			return d.int64(&discard)
-		case 4:
-			return d.int(&it.Status)
-		case 8:
-			return d.object(shardsFields, func(int) bool {
-				var n int
-				return d.null() || d.int(&n)
-			})
-		}
-		return d.object(errorFields, func(f int) bool {
-			switch {
-			case d.null():
-				return true
-			case f == 0:
-				return d.str(&it.Error.Type)
-			case f == 1:
-				return d.str(&it.Error.Reason)
-			}
-			return d.object(causeFields, func(f int) bool {
-				var s string
-				return d.null() || d.str(&s)
-			})
-		})
-	})
-}
-
-// jsonScanner reads JSON straight from bytes, validating as it goes. Each
-// method reads one value and reports false for anything it does not take.
-type jsonScanner struct {
-	b []byte
-	i int
-}
-
-// object reads an object whose known keys are fields, calling field with
-// the index of each once its value is next and skipping other values. It
-// refuses a key given twice and one equal to a field but for case, which
-// encoding/json would take for the field.
-func (d *jsonScanner) object(fields []string, field func(int) bool) bool {
-	var seen uint64
-	return d.anyObject(func(key []byte) bool {
-		for j, name := range fields {
-			if len(name) != len(key) {
-				continue
-			}
-			if string(key) == name {
-				if seen&(1<<j) != 0 {
-					return false
-				}
-				seen |= 1 << j
-				return field(j)
-			}
-			if bytes.EqualFold(key, []byte(name)) {
-				return false
-			}
-		}
-		return d.skip()
-	})
-}
-
-// anyObject reads an object, calling member with each key, plain ASCII
-// without escapes, once its value is next.
-func (d *jsonScanner) anyObject(member func(key []byte) bool) bool {
-	if d.next() != '{' {
-		return false
-	}
-	d.i++
-	if d.next() == '}' {
-		d.i++
-		return true
-	}
-	for {
-		key, plain, ok := d.string()
-		if !ok || !plain || d.next() != ':' {
-			return false
-		}
-		d.i++
-		if !member(key) {
-			return false
-		}
-		switch d.next() {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// list reads an array, calling elem for each element once it is next.
-func (d *jsonScanner) list(elem func() bool) bool {
-	if d.next() != '[' {
-		return false
-	}
-	d.i++
-	if d.next() == ']' {
-		d.i++
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		switch d.next() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// str reads a string into p, or checks it when p is nil.
-func (d *jsonScanner) str(p *string) bool {
-	s, plain, ok := d.string()
-	if !ok || p == nil {
-		return ok
-	}
-	if !plain {
-		return false
-	}
-	*p = string(s)
-	return true
-}
-
-func (d *jsonScanner) int(p *int) bool {
-	var v int64
-	if !d.int64(&v) || int64(int(v)) != v {
-		return false
-	}
-	*p = int(v)
-	return true
-}
-
-// int64 reads an integer of at most 18 digits; anything else (a fraction,
-// an exponent, a longer number) is left to encoding/json.
-func (d *jsonScanner) int64(p *int64) bool {
-	d.next()
-	b, i := d.b, d.i
-	neg := i < len(b) && b[i] == '-'
-	if neg {
-		i++
-	}
-	start := i
-	var v int64
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		v = v*10 + int64(b[i]-'0')
-	}
-	n := i - start
-	if n == 0 || n > 18 || n > 1 && b[start] == '0' || i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
-		return false
-	}
-	if neg {
-		v = -v
-	}
-	d.i, *p = i, v
-	return true
-}
-
-func (d *jsonScanner) bool(p *bool) bool {
-	switch {
-	case d.literal("true"):
-		*p = true
-	case d.literal("false"):
-		*p = false
-	default:
-		return false
-	}
-	return true
-}
-
-// null reads a null if one is next.
-func (d *jsonScanner) null() bool { return d.literal("null") }
-
-func (d *jsonScanner) literal(lit string) bool {
-	d.next()
-	if !bytes.HasPrefix(d.b[d.i:], []byte(lit)) {
-		return false
-	}
-	d.i += len(lit)
-	return true
-}
-
-// skip reads and validates any value, nested at most 64 deep.
-func (d *jsonScanner) skip() bool {
-	var stack uint64 // a bit a level, set for an object
-	depth := 0
-	for {
-		switch d.next() {
-		case '{', '[':
-			obj := d.b[d.i] == '{'
-			d.i++
-			if c := d.next(); obj && c == '}' || !obj && c == ']' {
-				d.i++
-				break
-			}
-			if depth == 64 {
-				return false
-			}
-			stack = stack&^(1<<depth) | b2u(obj)<<depth
-			depth++
-			if obj && !d.key() {
-				return false
-			}
-			continue
-		case '"':
-			if _, _, ok := d.string(); !ok {
-				return false
-			}
-		case 't':
-			if !d.literal("true") {
-				return false
-			}
-		case 'f':
-			if !d.literal("false") {
-				return false
-			}
-		case 'n':
-			if !d.null() {
-				return false
-			}
-		default:
-			if !d.number() {
-				return false
-			}
-		}
-		for { // a value is complete: close what it completes
-			if depth == 0 {
-				return true
-			}
-			obj := stack&(1<<(depth-1)) != 0
-			c := d.next()
-			if c == ',' {
-				d.i++
-				if obj && !d.key() {
-					return false
-				}
-				break
-			}
-			if obj && c == '}' || !obj && c == ']' {
-				d.i++
-				depth--
-				continue
-			}
-			return false
-		}
-	}
-}
-
-func b2u(b bool) uint64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// key reads an object key and the colon after it.
-func (d *jsonScanner) key() bool {
-	if d.next() != '"' {
-		return false
-	}
-	if _, _, ok := d.string(); !ok || d.next() != ':' {
-		return false
-	}
-	d.i++
-	return true
-}
-
-// string reads a string and returns its raw contents, and plain when they
-// hold only printable ASCII and no escape. Escapes are checked, not
-// decoded.
-func (d *jsonScanner) string() (s []byte, plain, ok bool) {
-	if d.next() != '"' {
-		return nil, false, false
-	}
-	b := d.b
-	start := d.i + 1
-	plain = true
-	for i := start; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			d.i = i + 1
-			return b[start:i], plain, true
-		case c == '\\':
-			plain = false
-			i++
-			if i >= len(b) {
-				return nil, false, false
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
-					return nil, false, false
-				}
-				i += 4
-			default:
-				return nil, false, false
-			}
-		case c < 0x20:
-			return nil, false, false
-		case c > 0x7e:
-			plain = false
-		}
-	}
-	return nil, false, false
-}
-
-// number reads a number as the JSON grammar has it.
-func (d *jsonScanner) number() bool {
-	b, i := d.b, d.i
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		i = digits(b, i)
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		j := digits(b, i+1)
-		if j == i+1 {
-			return false
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(b, i)
-		if j == i {
-			return false
-		}
-		i = j
-	}
-	d.i = i
-	return true
-}
-
-func digits(b []byte, i int) int {
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		i++
-	}
-	return i
-}
-
-// next skips white space and returns the next byte, 0 at the end.
-func (d *jsonScanner) next() byte {
-	for d.i < len(d.b) {
-		switch c := d.b[d.i]; c {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return c
-		}
-	}
-	return 0
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

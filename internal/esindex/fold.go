@@ -2,6 +2,7 @@ package esindex
 
 import (
 	"slices"
+	"time"
 
 	"github.com/farepipe/farepipe/internal/fare"
 )
@@ -31,51 +32,55 @@ func (o Outcome) String() string { return outcomeNames[o] }
 type plan struct {
 	create  []fare.Observation // change points, oldest first
 	late    []fare.Observation // older than the latest document
-	latest  *Latest            // nil when unchanged
+	latest  Latest             // the new latest document, when changed
+	changed bool               // latest is to be written
 	settled [numOutcomes]int   // Duplicate and Unchanged decided here
 }
 
 // fold folds a series' observations, in any order, onto its current latest
-// document (nil when the series is new). It does no I/O.
+// document (nil when the series is new). It does no I/O. It sorts obs and
+// reuses its array for the change points: obs is not to be read after.
 func fold(cur *Latest, obs []fare.Observation) plan {
 	slices.SortStableFunc(obs, func(a, b fare.Observation) int { return a.ObservedAt.Compare(b.ObservedAt) })
 	var p plan
-	state := cur
-	if cur != nil {
-		c := *cur
-		state = &c
+	var state Latest
+	has := cur != nil
+	if has {
+		state = *cur
 	}
-	changed := false
-	for i, o := range obs {
-		if i > 0 && o.ObservedAt.Equal(obs[i-1].ObservedAt) {
-			p.settled[Duplicate]++ // the same observation twice in one input
-			continue
-		}
+	create := obs[:0] // never ahead of the observation being read
+	var prev time.Time
+	for i := range obs {
+		o := &obs[i]
+		at := o.ObservedAt
 		switch {
-		case state != nil && o.ObservedAt.Equal(state.LastSeen):
+		case i > 0 && at.Equal(prev):
+			p.settled[Duplicate]++ // the same observation twice in one input
+		case has && at.Equal(state.LastSeen):
 			p.settled[Duplicate]++
-		case state != nil && o.ObservedAt.Before(state.LastSeen):
-			p.late = append(p.late, o)
-		case state != nil && o.Price.Minor == state.Price.Minor:
-			state.LastSeen = o.ObservedAt
+		case has && at.Before(state.LastSeen):
+			p.late = append(p.late, *o)
+		case has && o.Price.Minor == state.Price.Minor:
+			state.LastSeen = at
 			state.Observations++
 			p.settled[Unchanged]++
-			changed = true
+			p.changed = true
 		default:
-			next := &Latest{Key: o.Key, SeriesID: o.SeriesID, Price: o.Price, ObservationID: o.ID,
-				ChangedAt: o.ObservedAt, FirstSeen: o.ObservedAt, LastSeen: o.ObservedAt,
-				Observations: 1, ChangePoints: 1}
-			if state != nil {
+			next := Latest{Key: o.Key, SeriesID: o.SeriesID, Price: o.Price, ObservationID: o.ID,
+				ChangedAt: at, FirstSeen: at, LastSeen: at, Observations: 1, ChangePoints: 1}
+			if has {
 				next.FirstSeen = state.FirstSeen
 				next.Observations = state.Observations + 1
 				next.ChangePoints = state.ChangePoints + 1
 			}
-			state = next
-			p.create = append(p.create, o)
-			changed = true
+			state, has = next, true
+			create = append(create, *o)
+			p.changed = true
 		}
+		prev = at
 	}
-	if changed {
+	p.create = create
+	if p.changed {
 		p.latest = state
 	}
 	return p

@@ -109,13 +109,13 @@ func TestFold(t *testing.T) {
 			if tt.cur != nil && *tt.cur != before {
 				t.Errorf("fold modified the current latest document")
 			}
-			if (p.latest != nil) != tt.wantLatest {
-				t.Fatalf("latest written = %v, want %v", p.latest != nil, tt.wantLatest)
+			if p.changed != tt.wantLatest {
+				t.Fatalf("latest written = %v, want %v", p.changed, tt.wantLatest)
 			}
-			if p.latest == nil {
+			if !p.changed {
 				return
 			}
-			l := p.latest
+			l := &p.latest
 			if l.Observations != tt.wantCount || l.ChangePoints != tt.wantChanges {
 				t.Errorf("observations=%d change_points=%d, want %d and %d", l.Observations, l.ChangePoints, tt.wantCount, tt.wantChanges)
 			}

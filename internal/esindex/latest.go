@@ -33,17 +33,26 @@ func (l *Latest) AppendJSON(b []byte) []byte {
 		Key: l.Key, Price: l.Price}
 	b = o.AppendJSON(b)
 	b = b[:len(b)-1] // reopen the object
-	b = appendTime(append(b, `,"changed_at":`...), l.ChangedAt)
-	b = appendTime(append(b, `,"first_seen":`...), l.FirstSeen)
-	b = appendTime(append(b, `,"last_seen":`...), l.LastSeen)
+	// The three instants are often the same: format last_seen once.
+	var buf [32]byte
+	last := fare.AppendTime(buf[:0], l.LastSeen)
+	b = appendTime(append(b, `,"changed_at":`...), l.ChangedAt, l.LastSeen, last)
+	b = appendTime(append(b, `,"first_seen":`...), l.FirstSeen, l.LastSeen, last)
+	b = appendTime(append(b, `,"last_seen":`...), l.LastSeen, l.LastSeen, last)
 	b = strconv.AppendInt(append(b, `,"observations":`...), l.Observations, 10)
 	b = strconv.AppendInt(append(b, `,"change_points":`...), l.ChangePoints, 10)
 	return append(b, '}')
 }
 
-func appendTime(b []byte, t time.Time) []byte {
+// appendTime appends t as a JSON string; formatted is how ref, which may
+// be the same instant, is formatted.
+func appendTime(b []byte, t, ref time.Time, formatted []byte) []byte {
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	if t.Equal(ref) {
+		b = append(b, formatted...)
+	} else {
+		b = fare.AppendTime(b, t)
+	}
 	return append(b, '"')
 }
 

@@ -23,7 +23,16 @@ const TemplateVersion = 1
 // An observation always maps to the same index, so create-only writes
 // detect it as a duplicate wherever and however often it is indexed.
 func ObservationsIndex(prefix string, observedAt time.Time) string {
-	return prefix + "-observations-" + observedAt.UTC().Format("2006.01")
+	t := observedAt.UTC()
+	y, m, _ := t.Date()
+	if y < 0 || y > 9999 {
+		return prefix + "-observations-" + t.Format("2006.01")
+	}
+	b := make([]byte, 0, len(prefix)+len("-observations-2006.01"))
+	b = append(append(b, prefix...), "-observations-"...)
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '.',
+		byte('0'+m/10), byte('0'+m%10))
+	return string(b)
 }
 
 // ObservationsPattern matches every change-log index of a prefix.

@@ -30,7 +30,12 @@ func ParseMoney(amount, currency string) (Money, error) {
 	if err != nil {
 		return Money{}, fmt.Errorf("amount %q in %s: %w", amount, currency, err)
 	}
-	return Money{Amount: FormatMinor(minor, exp), Minor: minor, Currency: currency}, nil
+	var buf [24]byte
+	canonical := appendMinor(buf[:0], minor, exp)
+	if string(canonical) != amount {
+		amount = string(canonical)
+	}
+	return Money{Amount: amount, Minor: minor, Currency: currency}, nil
 }
 
 // MoneyFromMinor builds Money from an amount in minor units.
@@ -107,22 +112,29 @@ func allDigits(s string) bool {
 // FormatMinor renders an amount in minor units as a decimal string with
 // exactly exp decimals: FormatMinor(35534, 2) == "355.34".
 func FormatMinor(minor int64, exp int) string {
-	neg := minor < 0
+	var buf [24]byte
+	return string(appendMinor(buf[:0], minor, exp))
+}
+
+// appendMinor appends FormatMinor(minor, exp).
+func appendMinor(b []byte, minor int64, exp int) []byte {
 	u := uint64(minor)
-	if neg {
-		u = uint64(-minor)
+	if minor < 0 {
+		b = append(b, '-')
+		u = -u
 	}
-	digits := strconv.FormatUint(u, 10)
-	if exp > 0 {
-		for len(digits) <= exp {
-			digits = "0" + digits
-		}
-		digits = digits[:len(digits)-exp] + "." + digits[len(digits)-exp:]
+	var buf [32]byte
+	digits := strconv.AppendUint(buf[:0], u, 10)
+	if exp <= 0 {
+		return append(b, digits...)
 	}
-	if neg {
-		return "-" + digits
+	for len(digits) <= exp { // one digit at least before the point
+		digits = append(digits, 0)
+		copy(digits[1:], digits)
+		digits[0] = '0'
 	}
-	return digits
+	b = append(b, digits[:len(digits)-exp]...)
+	return append(append(b, '.'), digits[len(digits)-exp:]...)
 }
 
 // String renders Money as "355.34 EUR".

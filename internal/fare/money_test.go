@@ -1,6 +1,7 @@
 package fare
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,8 @@ func TestFormatMinor(t *testing.T) {
 	}{
 		{35534, 2, "355.34"}, {5, 2, "0.05"}, {0, 2, "0.00"}, {-1200, 2, "-12.00"},
 		{120000, 0, "120000"}, {1234, 3, "1.234"}, {7, 3, "0.007"},
+		{-5, 2, "-0.05"}, {5, 4, "0.0005"}, {12345, 4, "1.2345"}, {-7, 0, "-7"},
+		{math.MinInt64, 2, "-92233720368547758.08"}, {math.MaxInt64, 3, "9223372036854775.807"},
 	}
 	for _, tt := range tests {
 		if got := FormatMinor(tt.minor, tt.exp); got != tt.want {

@@ -87,7 +87,7 @@ func TestUnmarshalJSONFastPathMatchesEncodingJSON(t *testing.T) {
 		})
 	}
 	for i := range line { // every byte deleted or replaced
-		for _, c := range []string{"", `"`, `\`, "}", ",", "0", "-", " ", "\x01"} {
+		for _, c := range []string{"", `"`, `\`, "}", ",", "0", "-", " ", "\x01", "\x7f", "\xe9"} {
 			checkWire(t, line[:i]+c+line[i+1:])
 		}
 	}
@@ -108,8 +108,8 @@ func TestAppendTime(t *testing.T) {
 	}
 	for _, at := range tests {
 		want := at.UTC().Format("2006-01-02T15:04:05.000Z")
-		if got := string(appendTime([]byte("x"), at)); got != "x"+want {
-			t.Errorf("appendTime(%v) = %q, want %q", at, got, "x"+want)
+		if got := string(AppendTime([]byte("x"), at)); got != "x"+want {
+			t.Errorf("AppendTime(%v) = %q, want %q", at, got, "x"+want)
 		}
 	}
 }

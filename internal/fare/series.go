@@ -3,7 +3,6 @@ package fare
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
 	"time"
 )
 
@@ -38,17 +37,36 @@ const keyVersion = "fare.v1"
 //
 //	fare.v1|amadeus|ICN|NRT|2027-01-05||ECONOMY|1|KE|KRW
 func (k SeriesKey) Canonical() string {
-	nonStop := "0"
-	if k.NonStop {
-		nonStop = "1"
+	var buf [128]byte
+	return string(k.appendCanonical(buf[:0]))
+}
+
+func (k *SeriesKey) appendCanonical(b []byte) []byte {
+	b = append(b, keyVersion...)
+	for _, f := range [...]string{k.Source, k.Origin, k.Destination, k.Departure, k.Return, k.Cabin} {
+		b = append(append(b, '|'), f...)
 	}
-	return strings.Join([]string{keyVersion, k.Source, k.Origin, k.Destination,
-		k.Departure, k.Return, k.Cabin, nonStop, k.Carrier, k.Currency}, "|")
+	nonStop := byte('0')
+	if k.NonStop {
+		nonStop = '1'
+	}
+	b = append(b, '|', nonStop, '|')
+	b = append(b, k.Carrier...)
+	return append(append(b, '|'), k.Currency...)
 }
 
 // ID returns the series identifier: the first 16 bytes of the SHA-256 of
 // Canonical, in lower-case hex (32 characters).
-func (k SeriesKey) ID() string { return hash16(k.Canonical()) }
+func (k SeriesKey) ID() string {
+	h := k.id()
+	return string(h[:])
+}
+
+// id computes ID without allocating.
+func (k *SeriesKey) id() hexID {
+	var buf [128]byte
+	return sum16(k.appendCanonical(buf[:0]))
+}
 
 // OneWay reports whether the series is of one-way trips.
 func (k SeriesKey) OneWay() bool { return k.Return == "" }
@@ -58,16 +76,32 @@ func (k SeriesKey) OneWay() bool { return k.Return == "" }
 // with observed_at in UTC RFC 3339 with milliseconds, in lower-case hex.
 // The same series at the same instant always yields the same id.
 func ObservationID(seriesID string, observedAt time.Time) string {
-	return hash16(seriesID + "|" + FormatTime(observedAt))
+	h := observationID(seriesID, observedAt)
+	return string(h[:])
+}
+
+// observationID computes ObservationID without allocating.
+func observationID[S string | []byte](seriesID S, observedAt time.Time) hexID {
+	var buf [96]byte
+	b := append(buf[:0], seriesID...)
+	b = AppendTime(append(b, '|'), observedAt)
+	return sum16(b)
+}
+
+// hexID is an identifier: the first 16 bytes of a SHA-256 in lower-case
+// hex.
+type hexID [32]byte
+
+func sum16(b []byte) hexID {
+	sum := sha256.Sum256(b)
+	var h hexID
+	hex.Encode(h[:], sum[:16])
+	return h
 }
 
 // FormatTime renders an instant as farepipe stores it: UTC, RFC 3339 with
 // exactly three fractional digits.
 func FormatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
-}
-
-func hash16(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:16])
+	var buf [32]byte
+	return string(AppendTime(buf[:0], t))
 }

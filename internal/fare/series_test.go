@@ -101,6 +101,8 @@ func TestValidate(t *testing.T) {
 		{"currency mismatch", func(o *Observation) { o.Price, _ = ParseMoney("5", "USD") }, []string{"differs from series currency"}},
 		{"missing observed_at", func(o *Observation) { o.ObservedAt = time.Time{} }, []string{"observed_at", "missing"}},
 		{"stale id", func(o *Observation) { o.Key.Carrier = "OZ" }, []string{"series_id", "does not match"}},
+		{"control character in source", func(o *Observation) { o.Key.Source = "amadeus\x01" }, []string{"not a source name"}},
+		{"upper-case source", func(o *Observation) { o.Key.Source = "Amadeus" }, []string{"not a source name"}},
 		{"two problems reported", func(o *Observation) { o.Key.Origin = "X"; o.Key.Cabin = "" }, []string{`origin "X"`, `cabin ""`}},
 	}
 	for _, tt := range tests {

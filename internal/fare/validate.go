@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // FieldError says which field of a record is wrong and why.
@@ -60,8 +59,8 @@ func (k SeriesKey) Validate() error {
 	bad := func(field, value, reason string) {
 		errs = append(errs, &FieldError{Field: field, Value: value, Reason: reason})
 	}
-	if k.Source == "" {
-		bad("source", k.Source, "missing")
+	if !validSource(k.Source) {
+		bad("source", k.Source, "not a source name (1 to 64 of a-z, 0-9, - and _)")
 	}
 	if !ValidIATA(k.Origin) {
 		bad("origin", k.Origin, "not an IATA location code (three letters A-Z)")
@@ -72,16 +71,16 @@ func (k SeriesKey) Validate() error {
 	if k.Origin == k.Destination && ValidIATA(k.Origin) {
 		bad("destination", k.Destination, "same as origin")
 	}
-	dep, depErr := time.Parse(DateLayout, k.Departure)
-	if depErr != nil {
+	// Dates as DateLayout has them compare as their strings do.
+	depOK := validDate(k.Departure)
+	if !depOK {
 		bad("departure_date", k.Departure, "not an ISO date (YYYY-MM-DD)")
 	}
 	if k.Return != "" {
-		ret, err := time.Parse(DateLayout, k.Return)
 		switch {
-		case err != nil:
+		case !validDate(k.Return):
 			bad("return_date", k.Return, "not an ISO date (YYYY-MM-DD)")
-		case depErr == nil && ret.Before(dep):
+		case depOK && k.Return < k.Departure:
 			bad("return_date", k.Return, "before departure_date "+k.Departure)
 		}
 	}
@@ -99,7 +98,10 @@ func (k SeriesKey) Validate() error {
 
 // Validate checks the observation: its key, a present observed_at, a
 // positive price in the key's currency and identifiers that match.
-func (o *Observation) Validate() error {
+func (o *Observation) Validate() error { return o.validate(true) }
+
+// validate is Validate, checking the identifiers only when ids is set.
+func (o *Observation) validate(ids bool) error {
 	errs := []error{o.Key.Validate()}
 	bad := func(field, value, reason string) {
 		errs = append(errs, &FieldError{Field: field, Value: value, Reason: reason})
@@ -113,11 +115,29 @@ func (o *Observation) Validate() error {
 	if o.Price.Currency != o.Key.Currency {
 		bad("currency", o.Price.Currency, "price currency differs from series currency "+o.Key.Currency)
 	}
-	if o.SeriesID != o.Key.ID() {
+	if !ids {
+		return errors.Join(errs...)
+	}
+	if sid := o.Key.id(); o.SeriesID != string(sid[:]) {
 		bad("series_id", o.SeriesID, "does not match the series key")
 	}
-	if o.ID != ObservationID(o.SeriesID, o.ObservedAt) {
+	if oid := observationID(o.SeriesID, o.ObservedAt); o.ID != string(oid[:]) {
 		bad("id", o.ID, "does not match series_id and observed_at")
 	}
 	return errors.Join(errs...)
+}
+
+// validSource reports whether s can name a source: it becomes part of
+// object keys and index documents, so it is kept to plain characters.
+func validSource(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

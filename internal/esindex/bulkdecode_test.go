@@ -1,8 +1,8 @@
 package esindex
 
 import (
-	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/elastic/go-elasticsearch/v8/esutil"
+
+	"github.com/farepipe/farepipe/internal/jsonscan"
 )
 
 // bulkResponse is a _bulk response as Elasticsearch 8 writes it: a created
@@ -49,7 +51,7 @@ func checkBulk(t *testing.T, body string) (fast bool) {
 	t.Helper()
 	var want, got esutil.BulkIndexerResponse
 	wantErr := json.NewDecoder(strings.NewReader(body)).Decode(&want)
-	d := jsonScanner{b: []byte(body)}
+	d := bulkScanner{Scanner: jsonscan.New([]byte(body))}
 	if fast = d.bulkResponse(&got); fast {
 		if wantErr != nil {
 			t.Fatalf("fast path took %s, which encoding/json refuses: %v", body, wantErr)
@@ -59,7 +61,7 @@ func checkBulk(t *testing.T, body string) (fast bool) {
 		}
 	}
 	var dec esutil.BulkIndexerResponse
-	err := bulkDecoder{}.UnmarshalFromReader(strings.NewReader(body), &dec)
+	err := (&bulkDecoder{}).UnmarshalFromReader(strings.NewReader(body), &dec)
 	if (err != nil) != (wantErr != nil) || err == nil && !reflect.DeepEqual(readBulk(&dec), readBulk(&want)) {
 		t.Fatalf("bulkDecoder on %s: %+v, %v; want %+v, %v", body, readBulk(&dec), err, readBulk(&want), wantErr)
 	}
@@ -107,51 +109,54 @@ func TestBulkDecoderMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// mgetResponseBody is an _mget response: a document found, one missing
-// and one in a missing index.
-const mgetResponseBody = `{"docs":[` +
-	`{"_index":"fp-latest","_id":"s1","_version":3,"_seq_no":7,"_primary_term":1,"found":true,"_source":{"id":"o1","series_id":"s1","amount_minor":1200}},` +
-	`{"_index":"fp-latest","_id":"s2","found":false},` +
-	`{"_index":"fp-latest","_id":"s3","error":{"root_cause":[],"type":"index_not_found_exception","reason":"no such index [fp-latest]","index":"fp-latest"}}]}`
-
-func checkMget(t *testing.T, body string) (fast bool) {
-	t.Helper()
-	var want, got mgetResponse
-	wantErr := json.NewDecoder(strings.NewReader(body)).Decode(&want)
-	if fast = got.read([]byte(body)); fast && (wantErr != nil || !reflect.DeepEqual(got, want)) {
-		t.Fatalf("fast path read %s as %+v, encoding/json as %+v (error %v)", body, got, want, wantErr)
+// TestBulkDecoderReusesItems decodes responses whose items reuse the maps
+// of earlier ones, and checks each against encoding/json's decoding.
+func TestBulkDecoderReusesItems(t *testing.T) {
+	response := func(statuses ...int) string {
+		var items []string
+		for i, s := range statuses {
+			op := "create"
+			if s == 200 {
+				op = "index"
+			}
+			items = append(items, fmt.Sprintf(`{%q:{"_id":"d%d","status":%d}}`, op, i, s))
+		}
+		return `{"took":1,"errors":false,"items":[` + strings.Join(items, ",") + `]}`
 	}
-	var dec mgetResponse
-	err := dec.decode(bytes.NewReader([]byte(body)))
-	if (err != nil) != (wantErr != nil) || err == nil && !reflect.DeepEqual(dec, want) {
-		t.Fatalf("decode(%s) = %+v, %v; want %+v, %v", body, dec, err, want, wantErr)
-	}
-	return fast
-}
-
-func TestMgetDecodeMatchesEncodingJSON(t *testing.T) {
+	dec := &bulkDecoder{}
+	var first esutil.BulkIndexerResponse
 	tests := []struct {
-		name     string
-		body     string
-		wantFast bool
+		name      string
+		body      string
+		wantReuse bool // the first item's map is one of the first response's
 	}{
-		{"found, missing and no index", mgetResponseBody, true},
-		{"no docs", `{"docs":[]}`, true},
-		{"source null", `{"docs":[{"_id":"x","found":true,"_source":null}]}`, true},
-		{"id in another case", `{"docs":[{"_ID":"x","found":false}]}`, false},
-		{"found as a string", `{"docs":[{"_id":"x","found":"true"}]}`, false},
-		{"truncated", mgetResponseBody[:len(mgetResponseBody)/2], false},
+		{"first", response(201, 409, 201), false},
+		{"another operation second", response(201, 200, 201), true},
+		{"same operations, other statuses", response(409, 201, 429, 201), true},
+		{"another operation first", response(200, 201), false},
+		{"shorter", response(201), true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if fast := checkMget(t, tt.body); fast != tt.wantFast {
-				t.Errorf("fast path took %s: %v, want %v", tt.body, fast, tt.wantFast)
-			}
+		dec.recycle()
+		var got, want esutil.BulkIndexerResponse
+		if err := dec.UnmarshalFromReader(strings.NewReader(tt.body), &got); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if err := json.Unmarshal([]byte(tt.body), &want); err != nil {
+			t.Fatal(err)
+		}
+		if g, w := readBulk(&got), readBulk(&want); !reflect.DeepEqual(g, w) {
+			t.Errorf("%s: decoded %+v, want %+v", tt.name, g, w)
+		}
+		if first.Items == nil {
+			first = got
+			continue
+		}
+		reused := slices.ContainsFunc(first.Items, func(m map[string]esutil.BulkIndexerResponseItem) bool {
+			return reflect.ValueOf(m).UnsafePointer() == reflect.ValueOf(got.Items[0]).UnsafePointer()
 		})
-	}
-	for i := range mgetResponseBody {
-		for _, c := range []string{"", `"`, `\`, "}", "]", ",", "0"} {
-			checkMget(t, mgetResponseBody[:i]+c+mgetResponseBody[i+1:])
+		if reused != tt.wantReuse {
+			t.Errorf("%s: first item reuses a map: %v, want %v", tt.name, reused, tt.wantReuse)
 		}
 	}
 }

@@ -1,0 +1,284 @@
+package fare
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math/bits"
+	"time"
+)
+
+// wireObservation is the flat JSON form of an observation, the one written
+// to curated objects and indexed.
+type wireObservation struct {
+	ID          string `json:"id"`
+	SeriesID    string `json:"series_id"`
+	ObservedAt  string `json:"observed_at"`
+	Source      string `json:"source"`
+	Origin      string `json:"origin"`
+	Destination string `json:"destination"`
+	Departure   string `json:"departure_date"`
+	Return      string `json:"return_date"`
+	Cabin       string `json:"cabin"`
+	NonStop     bool   `json:"non_stop"`
+	Carrier     string `json:"carrier"`
+	Currency    string `json:"currency"`
+	Amount      string `json:"amount"`
+	Minor       int64  `json:"amount_minor"`
+	Offers      int    `json:"offers"`
+}
+
+// UnmarshalJSON decodes the flat form and checks that the identifiers match
+// the key and instant, so a record whose fields were edited after the fact
+// is caught.
+func (o *Observation) UnmarshalJSON(data []byte) error {
+	var w wireObservation
+	if !w.decode(data) {
+		slow := new(wireObservation) // on the heap; w stays on the stack
+		if err := json.Unmarshal(data, slow); err != nil {
+			return err
+		}
+		w = *slow
+	}
+	return o.fromWire(&w)
+}
+
+// ParseObservation decodes an observation in its flat form and validates
+// it: the results and errors of UnmarshalJSON followed by Validate, without
+// hashing the identifiers a second time (UnmarshalJSON has checked them).
+func ParseObservation(data []byte) (Observation, error) {
+	var o Observation
+	if err := o.UnmarshalJSON(data); err != nil {
+		return o, err
+	}
+	return o, o.validate(false)
+}
+
+// fromWire builds the observation of w. It uses the identifiers of w once
+// it has checked them, so that a decoded observation costs no strings
+// besides those of w.
+func (o *Observation) fromWire(w *wireObservation) error {
+	at, ok := parseStored(w.ObservedAt)
+	if !ok {
+		var err error
+		if at, err = time.Parse(time.RFC3339Nano, w.ObservedAt); err != nil {
+			return fmt.Errorf("observed_at %q: not an RFC 3339 time", w.ObservedAt)
+		}
+	}
+	key := SeriesKey{Source: w.Source, Origin: w.Origin, Destination: w.Destination,
+		Departure: w.Departure, Return: w.Return, Cabin: w.Cabin, NonStop: w.NonStop,
+		Carrier: w.Carrier, Currency: w.Currency}
+	price, err := ParseMoney(w.Amount, w.Currency)
+	if err != nil {
+		return err
+	}
+	if price.Minor != w.Minor {
+		return fmt.Errorf("amount %q and amount_minor %d disagree", w.Amount, w.Minor)
+	}
+	at = at.UTC().Truncate(time.Millisecond) // as NewObservation has it
+	sid := key.id()
+	oid := observationID(sid[:], at)
+	*o = Observation{ID: w.ID, SeriesID: w.SeriesID, ObservedAt: at, Key: key, Price: price, Offers: w.Offers}
+	if w.SeriesID != string(sid[:]) || w.ID != string(oid[:]) {
+		o.SeriesID, o.ID = string(sid[:]), string(oid[:])
+		return fmt.Errorf("identifiers %s/%s do not match the key and observed_at (want %s/%s)",
+			w.SeriesID, w.ID, o.SeriesID, o.ID)
+	}
+	return nil
+}
+
+// decode is the fast path of UnmarshalJSON for the form AppendJSON writes:
+// one object of known keys, each once, with strings of printable ASCII
+// without escapes, integers and booleans. It reports false for anything
+// else (an escape, an unknown, repeated or differently cased key, null, a
+// fraction, a syntax error), which json.Unmarshal then decodes, so the
+// fast path changes speed, never results or errors. The strings of w share
+// one copy of data.
+func (w *wireObservation) decode(data []byte) bool {
+	src := string(data)
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return skipSpace(data, i+1) == len(data)
+	}
+	var seen uint32
+	for {
+		start, end, ok := plainString(data, i)
+		if !ok {
+			return false
+		}
+		key, next := data[start:end], end+1
+		i = skipSpace(data, next)
+		if i >= len(data) || data[i] != ':' {
+			return false
+		}
+		i = skipSpace(data, i+1)
+		f, str := w.field(key)
+		if f < 0 || seen&(1<<f) != 0 {
+			return false
+		}
+		seen |= 1 << f
+		switch {
+		case str != nil:
+			start, end, ok := plainString(data, i)
+			if !ok {
+				return false
+			}
+			*str, i = src[start:end], end+1
+		case f == wireNonStop && bytes.HasPrefix(data[i:], []byte("true")):
+			w.NonStop, i = true, i+4
+		case f == wireNonStop && bytes.HasPrefix(data[i:], []byte("false")):
+			w.NonStop, i = false, i+5
+		case f == wireMinor || f == wireOffers:
+			v, next, ok := plainInt(data, i)
+			if !ok {
+				return false
+			}
+			if f == wireMinor {
+				w.Minor = v
+			} else if int64(int(v)) == v {
+				w.Offers = int(v)
+			} else {
+				return false // too large for an int here
+			}
+			i = next
+		default:
+			return false
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return false
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return skipSpace(data, i+1) == len(data)
+		default:
+			return false
+		}
+	}
+}
+
+// Fields of wireObservation that are not strings.
+const (
+	wireNonStop = iota + 1
+	wireMinor
+	wireOffers
+)
+
+// field returns a number for a known key, -1 for another, and for a string
+// field where it goes.
+func (w *wireObservation) field(key []byte) (int, *string) {
+	switch string(key) {
+	case "non_stop":
+		return wireNonStop, nil
+	case "amount_minor":
+		return wireMinor, nil
+	case "offers":
+		return wireOffers, nil
+	case "id":
+		return 4, &w.ID
+	case "series_id":
+		return 5, &w.SeriesID
+	case "observed_at":
+		return 6, &w.ObservedAt
+	case "source":
+		return 7, &w.Source
+	case "origin":
+		return 8, &w.Origin
+	case "destination":
+		return 9, &w.Destination
+	case "departure_date":
+		return 10, &w.Departure
+	case "return_date":
+		return 11, &w.Return
+	case "cabin":
+		return 12, &w.Cabin
+	case "carrier":
+		return 13, &w.Carrier
+	case "currency":
+		return 14, &w.Currency
+	case "amount":
+		return 15, &w.Amount
+	}
+	return -1, nil
+}
+
+// plainString reads the JSON string at i if it holds printable ASCII only
+// and no escape, returning where its contents start and end (at the
+// closing quote). It looks at 8 bytes at a time.
+func plainString(data []byte, i int) (start, end int, ok bool) {
+	if i >= len(data) || data[i] != '"' {
+		return 0, 0, false
+	}
+	j := i + 1
+	for ; j+8 <= len(data); j += 8 {
+		if m := notPlain8(binary.LittleEndian.Uint64(data[j:])); m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			return i + 1, j, data[j] == '"'
+		}
+	}
+	for ; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return i + 1, j, true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// notPlain8 returns the high bits of the bytes of w (little endian) that
+// end a plain string or make it not plain: a quote, a backslash, a byte
+// below 0x20 or above 0x7e. Subtracting n from a byte below n borrows and
+// sets its high bit ("Bit Twiddling Hacks", hasless); a borrow only moves
+// into later bytes, so the lowest bit set marks the first such byte
+// exactly.
+func notPlain8(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ ('"' * ones)
+	slash := w ^ ('\\' * ones)
+	del := w ^ (0x7f * ones)
+	return (w | (w - 0x20*ones) | (quote - ones) | (slash - ones) | (del - ones)) & highs
+}
+
+// plainInt reads a JSON integer of at most 18 digits at i, which fits an
+// int64, returning it and the index after it.
+func plainInt(data []byte, i int) (int64, int, bool) {
+	neg := i < len(data) && data[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var v int64
+	for ; i < len(data) && data[i] >= '0' && data[i] <= '9'; i++ {
+		v = v*10 + int64(data[i]-'0')
+	}
+	n := i - start
+	if n == 0 || n > 18 || n > 1 && data[start] == '0' {
+		return 0, 0, false
+	}
+	if i < len(data) && (data[i] == '.' || data[i] == 'e' || data[i] == 'E') {
+		return 0, 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, i, true
+}
+
+func skipSpace(data []byte, i int) int {
+	if i < len(data) && data[i] > ' ' {
+		return i // compact JSON: no white space between tokens
+	}
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}

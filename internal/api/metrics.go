@@ -129,20 +129,6 @@ func NewMetricsDocument(req query.MetricsRequest, m query.Metrics) MetricsDocume
 
 func metricsQuery(req query.MetricsRequest) url.Values {
 	v := url.Values{"origin": {req.Origin}, "destination": {req.Destination}, "departureDate": {req.Departure}}
-	set := func(name, value string) {
-		if value != "" {
-			v.Set(name, value)
-		}
-	}
-	if req.OneWay {
-		v.Set("oneWay", "true")
-	}
-	if req.NonStop {
-		v.Set("nonStop", "true")
-	}
-	set("duration", req.Duration)
-	set("cabin", req.Cabin)
-	set("currency", req.Currency)
-	set("price", req.Price)
-	return v
+	return withOptions(v, req.OneWay, req.NonStop, "duration", req.Duration, "cabin", req.Cabin,
+		"currency", req.Currency, "price", req.Price)
 }

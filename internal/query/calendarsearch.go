@@ -108,27 +108,35 @@ type cell struct {
 
 // filters returns the query filters of the plan.
 func (p calendarPlan) filters() []any {
-	f := []any{
-		term("origin", p.Origin),
-		term("destination", p.Destination),
-		dateRange("departure_date", p.dates.From.Format(fare.DateLayout), p.dates.To.Format(fare.DateLayout)),
+	f := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency)
+	if !p.seenSince.IsZero() {
+		f = append(f, map[string]any{"range": map[string]any{"last_seen": map[string]any{"gte": fare.FormatTime(p.seenSince)}}})
 	}
-	if p.OneWay {
+	return f
+}
+
+// fareFilters returns the filters that select the fares of a route, its
+// departure dates and trip options, in the change log and the latest index
+// alike (both hold these fields).
+func fareFilters(origin, destination string, dates DateRange, oneWay bool, cabin string, nonStop bool, currency string) []any {
+	f := []any{
+		term("origin", origin),
+		term("destination", destination),
+		dateRange("departure_date", dates.From.Format(fare.DateLayout), dates.To.Format(fare.DateLayout)),
+	}
+	if oneWay {
 		f = append(f, term("return_date", ""))
 	} else {
 		f = append(f, map[string]any{"bool": map[string]any{"must_not": term("return_date", "")}})
 	}
-	if p.Cabin != "" {
-		f = append(f, term("cabin", p.Cabin))
+	if cabin != "" {
+		f = append(f, term("cabin", cabin))
 	}
-	if p.NonStop {
+	if nonStop {
 		f = append(f, term("non_stop", true))
 	}
-	if p.Currency != "" {
-		f = append(f, term("currency", p.Currency))
-	}
-	if !p.seenSince.IsZero() {
-		f = append(f, map[string]any{"range": map[string]any{"last_seen": map[string]any{"gte": fare.FormatTime(p.seenSince)}}})
+	if currency != "" {
+		f = append(f, term("currency", currency))
 	}
 	return f
 }

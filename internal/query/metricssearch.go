@@ -34,25 +34,7 @@ func (c *Client) PriceMetrics(ctx context.Context, r MetricsRequest) (Metrics, e
 		return Metrics{}, err
 	}
 	m := Metrics{Dates: p.dates}
-	filters := []any{
-		term("origin", p.Origin),
-		term("destination", p.Destination),
-		dateRange("departure_date", p.dates.From.Format(fare.DateLayout), p.dates.To.Format(fare.DateLayout)),
-	}
-	if p.OneWay {
-		filters = append(filters, term("return_date", ""))
-	} else {
-		filters = append(filters, map[string]any{"bool": map[string]any{"must_not": term("return_date", "")}})
-	}
-	if p.Cabin != "" {
-		filters = append(filters, term("cabin", p.Cabin))
-	}
-	if p.NonStop {
-		filters = append(filters, term("non_stop", true))
-	}
-	if p.Currency != "" {
-		filters = append(filters, term("currency", p.Currency))
-	}
+	filters := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency)
 	body := map[string]any{
 		"query":   map[string]any{"bool": map[string]any{"filter": filters}},
 		"_source": []string{"series_id", "observed_at", "departure_date", "return_date", "currency", "amount_minor"},

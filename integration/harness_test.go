@@ -110,11 +110,6 @@ func (e *env) deleteIndices() {
 	}
 }
 
-// uri names a key under the test's prefix in the bucket.
-func (e *env) uri(key string) string {
-	return "s3://" + e.s3.Bucket + "/" + e.keys + "/" + key
-}
-
 // result is what a binary did.
 type result struct {
 	code           int

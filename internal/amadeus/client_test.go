@@ -689,6 +689,7 @@ func TestConfigRedactsSecret(t *testing.T) {
 	cfg := Config{ClientID: testClientID, ClientSecret: testSecret}
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("config", "amadeus", cfg)
+	//lint:ignore S1025 each formatting verb is what is tested
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v", cfg), fmt.Sprintf("%s", cfg), logs.String()} {
 		if strings.Contains(s, testSecret) {
 			t.Errorf("config rendered as %q holds the client secret", s)

@@ -77,16 +77,85 @@ func benchCurated(b *testing.B, n int) ([]byte, int64) {
 	return buf.Bytes(), w.Bytes()
 }
 
-// BenchmarkIndexInstantServer measures the client side of Index: reading
-// and checking curated observations, folding them, and encoding, sending
-// and classifying the bulk writes of a change point and a latest document
-// for each, against instantES, which answers at once. Run it with
-// GOMAXPROCS=1 for the per-core figure; the fake server runs in the same
-// process, so its (small) cost is counted too.
+// BenchmarkIndexInstantServer measures the client side of Index from a
+// curated object: reading (gunzip, lines) and checking the observations,
+// folding them, and encoding, sending and classifying the bulk writes of a
+// change point and a latest document for each, against instantES, which
+// answers at once. Run it with GOMAXPROCS=1 for the per-core figure. The
+// fake server runs in a process of its own; obs/cpu-s counts the CPU time
+// of the benchmark's process alone.
 func BenchmarkIndexInstantServer(b *testing.B) {
 	data, size := benchCurated(b, benchInstantObs)
-	es := newInstantES(b)
-	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{es.URL}})
+	ix, url := benchInstantIndexer(b)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var sum Summary
+	var err error
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		sum, err = ix.Index(b.Context(), bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportInstant(b, url, sum, cpuTime(b)-cpu0)
+}
+
+// BenchmarkIndexEncode measures the encoding side of Index alone, the part
+// the index step adds to reading observations: from checked observations in
+// memory, folding them and encoding, sending and classifying the bulk writes
+// of a change point and a latest document for each, against instantES.
+// Reading and checking the curated lines is what BenchmarkIndexInstantServer
+// adds to it.
+func BenchmarkIndexEncode(b *testing.B) {
+	data, _ := benchCurated(b, benchInstantObs)
+	var obs []fare.Observation
+	nr, err := ndjson.NewReader(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for {
+		line, _, err := nr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		o, err := fare.ParseObservation(line)
+		if err != nil {
+			b.Fatal(err)
+		}
+		obs = append(obs, o)
+	}
+	ix, url := benchInstantIndexer(b)
+	b.ReportAllocs()
+	var sum Summary
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		rn := ix.newRun()
+		if err := EnsureTemplates(b.Context(), ix.es, ix.cfg.Prefix); err != nil {
+			b.Fatal(err)
+		}
+		rn.sum.Read = len(obs)
+		for _, o := range obs {
+			if err := rn.add(b.Context(), o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if sum, err = rn.finish(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+		rn.snd.close(b.Context())
+	}
+	reportInstant(b, url, sum, cpuTime(b)-cpu0)
+}
+
+// benchInstantIndexer starts an instantES and returns an Indexer on it and
+// its URL.
+func benchInstantIndexer(b *testing.B) (*Indexer, string) {
+	url := startInstantES(b)
+	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{url}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,28 +166,21 @@ func BenchmarkIndexInstantServer(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	var sum Summary
-	cpu0 := cpuTime(b)
-	for b.Loop() {
-		sum, err = ix.Index(b.Context(), bytes.NewReader(data))
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu := (cpuTime(b) - cpu0).Seconds()
-	es.check(b)
+	return ix, url
+}
+
+// reportInstant checks that the last round wrote every observation and the
+// instantES at url answered every item of all rounds, and reports
+// observations per second of wall time and of the CPU time cpu.
+func reportInstant(b *testing.B, url string, sum Summary, cpu time.Duration) {
+	b.Helper()
 	checkAllWritten(b, sum, benchInstantObs)
-	es.mu.Lock()
-	items := es.items
-	es.mu.Unlock()
-	if want := 2 * benchInstantObs * b.N; items != want {
+	if items, want := instantStats(b, url).Items, 2*benchInstantObs*b.N; items != want {
 		b.Errorf("instantES answered %d bulk items, want %d", items, want)
 	}
 	n := float64(benchInstantObs) * float64(b.N)
 	b.ReportMetric(n/b.Elapsed().Seconds(), "obs/s")
-	b.ReportMetric(n/cpu, "obs/cpu-s")
+	b.ReportMetric(n/cpu.Seconds(), "obs/cpu-s")
 }
 
 // BenchmarkIndexElasticsearch measures Index against the real node of

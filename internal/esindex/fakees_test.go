@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,20 +23,97 @@ import (
 // It knows no index template (GET 404, PUT acknowledged), no document
 // (every _mget id is not found), and creates every bulk item (201). It is
 // no substitute for the real node in tests of behaviour.
+//
+// It runs in a process of its own (this test binary again, see TestMain),
+// so that neither its CPU time nor its garbage is counted as the client's.
 type instantES struct {
-	*httptest.Server
+	URL        string
 	mu         sync.Mutex
 	items      int      // bulk items answered
 	unexpected []string // requests it does not speak
 }
 
-// newInstantES starts an instantES, closed when b ends.
-func newInstantES(b *testing.B) *instantES {
-	b.Helper()
+// instantESEnv, set in the environment of this test binary, makes it
+// serve an instantES instead of running tests.
+const instantESEnv = "ESINDEX_INSTANT_ES"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(instantESEnv) != "" {
+		os.Exit(serveInstantES())
+	}
+	os.Exit(m.Run())
+}
+
+// serveInstantES serves an instantES on a free loopback port, prints its
+// URL on stdout and serves until stdin is closed: the server goes with the
+// benchmark that started it, however that ends.
+func serveInstantES() int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	es := &instantES{}
-	es.Server = httptest.NewServer(http.HandlerFunc(es.serve))
-	b.Cleanup(es.Close)
-	return es
+	go http.Serve(ln, http.HandlerFunc(es.serve))
+	fmt.Printf("http://%s\n", ln.Addr())
+	io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// startInstantES starts an instantES process, stopped when b ends, and
+// returns its URL.
+func startInstantES(b *testing.B) string {
+	b.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), instantESEnv+"=1")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			b.Errorf("instantES (pid %d): %v", cmd.Process.Pid, err)
+		}
+	})
+	url, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("instantES (pid %d) printed no URL: %v", cmd.Process.Pid, err)
+	}
+	return strings.TrimSpace(url)
+}
+
+// instantESStats is what an instantES has seen: GET /_instant/stats.
+type instantESStats struct {
+	Items      int      `json:"items"`
+	Unexpected []string `json:"unexpected"`
+}
+
+// instantStats returns the stats of the instantES at url, and fails b if
+// it got a request it does not speak.
+func instantStats(b *testing.B, url string) instantESStats {
+	b.Helper()
+	res, err := http.Get(url + "/_instant/stats")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	var st instantESStats
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		b.Fatalf("reading instantES stats: %v", err)
+	}
+	if len(st.Unexpected) > 0 {
+		b.Fatalf("instantES got requests it does not speak: %v", st.Unexpected)
+	}
+	return st
 }
 
 func (es *instantES) serve(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +121,10 @@ func (es *instantES) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	path := r.URL.Path
 	switch {
+	case r.Method == http.MethodGet && path == "/_instant/stats":
+		es.mu.Lock()
+		json.NewEncoder(w).Encode(instantESStats{Items: es.items, Unexpected: es.unexpected})
+		es.mu.Unlock()
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/_index_template/"):
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, `{"error":{"type":"resource_not_found_exception","reason":"index template matching [x] not found"},"status":404}`)
@@ -99,10 +184,22 @@ func (es *instantES) mget(w http.ResponseWriter, r *http.Request, index string) 
 }
 
 // bulk answers every item created: it reads the action lines and skips the
-// document line after each create, index or update.
+// document line after each create, index or update. It answers as
+// Elasticsearch 8 does, and keeps only the fields of an item that a
+// filter_path of items.*.<field> names.
 func (es *instantES) bulk(w http.ResponseWriter, r *http.Request) {
+	filter := r.URL.Query().Get("filter_path")
+	keep, err := itemFilter(filter)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	out := make([]byte, 0, 64<<10)
-	out = append(out, `{"took":0,"errors":false,"items":[`...)
+	out = append(out, '{')
+	if filter == "" || slices.Contains(strings.Split(filter, ","), "took") {
+		out = append(out, `"took":0,`...)
+	}
+	out = append(out, `"errors":false,"items":[`...)
 	sc := bufio.NewScanner(r.Body)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	n := 0
@@ -124,11 +221,31 @@ func (es *instantES) bulk(w http.ResponseWriter, r *http.Request) {
 		// before the next Scan.
 		out = append(out, '{')
 		out = appendString(out, op)
-		out = append(out, `:{"_index":`...)
-		out = appendString(out, index)
-		out = append(out, `,"_id":`...)
-		out = appendString(out, id)
-		out = append(out, `,"_version":1,"result":"created","_seq_no":0,"_primary_term":1,"status":201}}`...)
+		out = append(out, ":{"...)
+		fields := [...][2][]byte{
+			{[]byte("_index"), appendString(nil, index)},
+			{[]byte("_id"), appendString(nil, id)},
+			{[]byte("_version"), []byte("1")},
+			{[]byte("result"), []byte(`"created"`)},
+			{[]byte("_shards"), []byte(`{"total":1,"successful":1,"failed":0}`)},
+			{[]byte("_seq_no"), []byte("0")},
+			{[]byte("_primary_term"), []byte("1")},
+			{[]byte("status"), []byte("201")},
+		}
+		first := true
+		for _, f := range fields {
+			if keep != nil && !keep[string(f[0])] {
+				continue
+			}
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			out = appendString(out, f[0])
+			out = append(out, ':')
+			out = append(out, f[1]...)
+		}
+		out = append(out, "}}"...)
 		if string(op) != "delete" && !sc.Scan() {
 			http.Error(w, "action without a document", http.StatusBadRequest)
 			return
@@ -143,6 +260,25 @@ func (es *instantES) bulk(w http.ResponseWriter, r *http.Request) {
 	es.items += n
 	es.mu.Unlock()
 	w.Write(out)
+}
+
+// itemFilter returns the item fields a bulk filter_path keeps, or nil for
+// all. It knows the filters "took", "errors" and "items.*.<field>".
+func itemFilter(filterPath string) (map[string]bool, error) {
+	if filterPath == "" {
+		return nil, nil
+	}
+	keep := map[string]bool{}
+	for _, f := range strings.Split(filterPath, ",") {
+		switch field, ok := strings.CutPrefix(f, "items.*."); {
+		case ok && field != "":
+			keep[field] = true
+		case f == "took" || f == "errors":
+		default:
+			return nil, fmt.Errorf("instantES does not know filter_path %q", f)
+		}
+	}
+	return keep, nil
 }
 
 // parseAction reads an action line such as
@@ -201,14 +337,4 @@ func appendString(b, s []byte) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
-}
-
-// check fails b if the server got a request it does not speak.
-func (es *instantES) check(b *testing.B) {
-	b.Helper()
-	es.mu.Lock()
-	defer es.mu.Unlock()
-	if len(es.unexpected) > 0 {
-		b.Fatalf("instantES got requests it does not speak: %v", es.unexpected)
-	}
 }

@@ -25,7 +25,8 @@ type run struct {
 		name  string
 	}
 
-	docs    []byte // document bodies of the round
+	chunk   []fare.Observation // read, not yet folded
+	docs    []byte             // document bodies of the round
 	group   map[string]int32
 	series  []series
 	seq     []int32 // the series of each observation of the chunk

@@ -21,7 +21,9 @@ fi
 cleanup() {
 	local code=$?
 	if [[ "${FAREPIPE_E2E_KEEP:-}" == "" ]]; then
-		$cluster_started && hack/cluster.sh down >&2 || true
+		if $cluster_started; then
+			hack/cluster.sh down >&2 || true
+		fi
 		hack/services.sh down >&2 || true
 	fi
 	exit "$code"

@@ -229,6 +229,7 @@ print_env() {
 
 main() {
 	(($# >= 1)) || usage
+	load_s3_credentials
 	local cmd=$1
 	shift
 	case "$cmd" in

@@ -18,9 +18,11 @@ FP_ES_HEAP="${FAREPIPE_ES_HEAP:-512m}"
 FP_BUCKET="${FAREPIPE_BUCKET:-farepipe}"
 FP_REGION="us-east-1"
 
-# Throwaway credentials for the loopback-only MinIO; not a secret.
-FP_S3_ACCESS_KEY="farepipe"
-FP_S3_SECRET_KEY="farepipe-secret"
+# The root credentials of the loopback MinIO are made at random for each
+# run directory by load_s3_credentials; none is written in the repository.
+FP_S3_CREDENTIALS="$FP_RUN/s3-credentials"
+FP_S3_ACCESS_KEY=""
+FP_S3_SECRET_KEY=""
 
 # Pinned versions. MinIO is AGPL: it is built and run as a separate binary,
 # never imported. Elasticsearch comes from Maven Central as jars.
@@ -44,6 +46,30 @@ with_build_lock() {
 		"$@"
 	) 8>"$FP_CACHE/build.lock"
 }
+
+# load_s3_credentials sets FP_S3_ACCESS_KEY and FP_S3_SECRET_KEY from
+# $FP_S3_CREDENTIALS, making them at random (mode 600) the first time. The
+# file is never replaced once it exists, so every script using the run
+# directory, and the MinIO it started, agree on them.
+load_s3_credentials() {
+	if [[ ! -s "$FP_S3_CREDENTIALS" ]]; then
+		mkdir -p "$FP_RUN"
+		local tmp="$FP_S3_CREDENTIALS.$$"
+		(
+			umask 077
+			printf 'farepipe-%s %s\n' "$(random_hex 4)" "$(random_hex 20)" >"$tmp"
+		)
+		mv -n "$tmp" "$FP_S3_CREDENTIALS" # another script may have made it meanwhile: keep that one
+		rm -f "$tmp"
+	fi
+	read -r FP_S3_ACCESS_KEY FP_S3_SECRET_KEY <"$FP_S3_CREDENTIALS" ||
+		die "reading $FP_S3_CREDENTIALS"
+	[[ -n "$FP_S3_ACCESS_KEY" && -n "$FP_S3_SECRET_KEY" ]] ||
+		die "$FP_S3_CREDENTIALS does not hold an access key and a secret key; delete it and run again"
+}
+
+# random_hex prints N random bytes as hex.
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
 need() {
 	command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"

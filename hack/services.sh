@@ -109,6 +109,7 @@ make_bucket() {
 	case "$code" in
 	200) log "minio: created bucket $FP_BUCKET" ;;
 	409) grep -q BucketAlreadyOwnedByYou "$out" || die "creating bucket $FP_BUCKET: $(cat "$out")" ;;
+	403) die "creating bucket $FP_BUCKET: HTTP 403: the running MinIO has other credentials than $FP_S3_CREDENTIALS; restart it with: $0 down && $0 up" ;;
 	*) die "creating bucket $FP_BUCKET: HTTP $code: $(cat "$out")" ;;
 	esac
 }
@@ -220,6 +221,7 @@ cmd_status() {
 
 main() {
 	[[ $# -eq 1 ]] || usage
+	load_s3_credentials
 	case "$1" in
 	up) cmd_up ;;
 	down) cmd_down ;;

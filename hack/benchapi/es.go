@@ -23,7 +23,7 @@ func newES(url string) (*elasticsearch.Client, error) {
 		RetryOnStatus: []int{502, 503, 504, 429},
 		MaxRetries:    3,
 		RetryBackoff:  func(n int) time.Duration { return time.Duration(n) * 250 * time.Millisecond },
-		Transport:     &http.Transport{MaxIdleConnsPerHost: 8},
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 8, DisableCompression: true},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("configuring Elasticsearch client: %w", err)

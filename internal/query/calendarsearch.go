@@ -3,6 +3,7 @@ package query
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/fare"
+	"github.com/farepipe/farepipe/internal/jsonscan"
 )
 
 // The calendar is answered in two searches of the latest index, both
@@ -252,8 +254,12 @@ func (c *Client) fillGroups(ctx context.Context, p calendarPlan, filters []any, 
 	prices = slices.Compact(prices)
 	lookup := append(slices.Clip(filters), map[string]any{"terms": map[string]any{"amount_minor": prices}})
 	body := map[string]any{
-		"query":   map[string]any{"bool": map[string]any{"filter": lookup}},
-		"_source": fareDocFields,
+		"query": map[string]any{"bool": map[string]any{"filter": lookup}},
+		// The fields come from doc values: no stored field (_source, _id)
+		// is read, which would mean a compressed block decoded per hit.
+		"_source":         false,
+		"stored_fields":   "_none_",
+		"docvalue_fields": fareDocValueFields,
 		"sort": []any{
 			map[string]any{"departure_date": "asc"},
 			map[string]any{"amount_minor": "asc"},
@@ -262,7 +268,8 @@ func (c *Client) fillGroups(ctx context.Context, p calendarPlan, filters []any, 
 	}
 	open := len(groups)
 	var bad error
-	err := scan(ctx, c, esindex.LatestIndex(c.Prefix), body, calendarPageSize, 0, func(d *fareDoc) error {
+	err := scan(ctx, c, esindex.LatestIndex(c.Prefix), body, calendarPageSize, 0, func(v *fareDocValues) error {
+		d := &v.fareDoc
 		if !p.allows(d.Departure, d.Return) {
 			return nil
 		}
@@ -300,9 +307,120 @@ type fareDoc struct {
 	LastSeen  time.Time `json:"last_seen"`
 }
 
-// fareDocFields are the fields of fareDoc, fetched and nothing else.
+// fareDocFields are the fields of fareDoc, in order.
 var fareDocFields = []string{"series_id", "source", "departure_date", "return_date", "cabin", "non_stop",
 	"carrier", "currency", "amount", "amount_minor", "changed_at", "last_seen"}
+
+// fareDocValueFields asks for the fields of fareDoc from doc values, dates
+// in the forms the documents hold them.
+var fareDocValueFields = func() []any {
+	var f []any
+	for _, name := range fareDocFields {
+		switch name {
+		case "departure_date":
+			f = append(f, map[string]any{"field": name, "format": "strict_date"})
+		case "changed_at", "last_seen":
+			f = append(f, map[string]any{"field": name, "format": "strict_date_time"})
+		default:
+			f = append(f, name)
+		}
+	}
+	return f
+}()
+
+// fareDocValues is a fareDoc read from the fields of a hit, as
+// docvalue_fields gives them: each field an array of its values.
+type fareDocValues struct{ fareDoc }
+
+// UnmarshalJSON reads the fields of a hit. Its fast path reads each field's
+// single value in one pass; anything else goes through encoding/json, which
+// takes the first value of each field.
+func (v *fareDocValues) UnmarshalJSON(data []byte) error {
+	if v.decode(data) {
+		return nil
+	}
+	return v.decodeJSON(data)
+}
+
+// decodeJSON is the slow path of UnmarshalJSON, with encoding/json.
+func (v *fareDocValues) decodeJSON(data []byte) error {
+	var w struct {
+		SeriesID  []string    `json:"series_id"`
+		Source    []string    `json:"source"`
+		Departure []string    `json:"departure_date"`
+		Return    []string    `json:"return_date"`
+		Cabin     []string    `json:"cabin"`
+		NonStop   []bool      `json:"non_stop"`
+		Carrier   []string    `json:"carrier"`
+		Currency  []string    `json:"currency"`
+		Amount    []string    `json:"amount"`
+		Minor     []int64     `json:"amount_minor"`
+		ChangedAt []time.Time `json:"changed_at"`
+		LastSeen  []time.Time `json:"last_seen"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	v.fareDoc = fareDoc{SeriesID: first(w.SeriesID), Source: first(w.Source), Departure: first(w.Departure),
+		Return: first(w.Return), Cabin: first(w.Cabin), NonStop: first(w.NonStop), Carrier: first(w.Carrier),
+		Currency: first(w.Currency), Amount: first(w.Amount), Minor: first(w.Minor),
+		ChangedAt: first(w.ChangedAt), LastSeen: first(w.LastSeen)}
+	return nil
+}
+
+// decode is the fast path of UnmarshalJSON: every field at most once, each
+// an array of one plain value.
+func (v *fareDocValues) decode(data []byte) bool {
+	s := jsonscan.New(data)
+	var d fareDoc
+	ok := s.Object(fareDocFields, func(f int) bool {
+		n := 0
+		return s.Array(func() bool {
+			if n++; n > 1 {
+				return false
+			}
+			switch f {
+			case 5:
+				return s.Bool(&d.NonStop)
+			case 9:
+				return s.Int64(&d.Minor)
+			case 10, 11:
+				t, ok := s.Text()
+				if !ok {
+					return false
+				}
+				at, err := time.Parse(time.RFC3339Nano, string(t))
+				if f == 10 {
+					d.ChangedAt = at
+				} else {
+					d.LastSeen = at
+				}
+				return err == nil
+			}
+			return s.Str(d.str(f))
+		}) && n == 1
+	})
+	if !ok || !s.AtEnd() {
+		return false
+	}
+	v.fareDoc = d
+	return true
+}
+
+// str returns the string field of d numbered as in fareDocFields.
+func (d *fareDoc) str(f int) *string {
+	return [...]*string{&d.SeriesID, &d.Source, &d.Departure, &d.Return, &d.Cabin, nil,
+		&d.Carrier, &d.Currency, &d.Amount}[f]
+}
+
+// first returns the first of values, or the zero value.
+func first[T any](values []T) T {
+	var zero T
+	if len(values) == 0 {
+		return zero
+	}
+	return values[0]
+}
 
 func (d *fareDoc) entry(view string) (*CalendarEntry, error) {
 	price, err := fare.ParseMoney(d.Amount, d.Currency)

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	"github.com/farepipe/farepipe/internal/jsonscan"
 )
 
 // Client runs queries against the indices of one prefix.
@@ -61,61 +64,99 @@ func (c *Client) Ping(ctx context.Context) error {
 // answer. A missing index is an empty answer; a search that some shard
 // could not answer fails rather than answering in part.
 func (c *Client) search(ctx context.Context, index string, body any, out any, filterPath ...string) error {
+	buf := answers.Get().(*bytes.Buffer)
+	defer answers.Put(buf)
+	data, err := c.searchAnswer(ctx, buf, index, body, filterPath...)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &BackendError{Op: "searching " + index, Status: http.StatusOK, Err: fmt.Errorf("decoding answer: %w", err)}
+	}
+	return nil
+}
+
+// answers holds buffers for search answers, which are read whole and
+// decoded into values of their own.
+var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// searchAnswer runs a search as search does and reads its answer into buf,
+// returning its bytes.
+func (c *Client) searchAnswer(ctx context.Context, buf *bytes.Buffer, index string, body any, filterPath ...string) ([]byte, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
-		return fmt.Errorf("encoding query: %w", err)
+		return nil, fmt.Errorf("encoding query: %w", err)
 	}
 	yes, no := true, false
 	res, err := esapi.SearchRequest{Index: []string{index}, Body: bytes.NewReader(data),
 		IgnoreUnavailable: &yes, AllowNoIndices: &yes, AllowPartialSearchResults: &no, FilterPath: filterPath}.Do(ctx, c.ES)
 	op := "searching " + index
 	if err != nil {
-		return &BackendError{Op: op, Err: err}
+		return nil, &BackendError{Op: op, Err: err}
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
-		return &BackendError{Op: op, Status: res.StatusCode, Err: errors.New(string(bytes.TrimSpace(msg)))}
+		return nil, &BackendError{Op: op, Status: res.StatusCode, Err: errors.New(string(bytes.TrimSpace(msg)))}
 	}
-	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-		return &BackendError{Op: op, Status: res.StatusCode, Err: fmt.Errorf("decoding answer: %w", err)}
+	buf.Reset()
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		return nil, &BackendError{Op: op, Status: res.StatusCode, Err: fmt.Errorf("reading answer: %w", err)}
 	}
-	return nil
+	return buf.Bytes(), nil
 }
 
 // hits is the part of a search answer listing documents, their sources
-// decoded as T.
+// or their fields (docvalue_fields) decoded as T.
 type hits[T any] struct {
 	Hits struct {
 		Total struct {
 			Value int64 `json:"value"`
 		} `json:"total"`
-		Hits []struct {
-			Source T                 `json:"_source"`
-			Sort   []json.RawMessage `json:"sort"`
-		} `json:"hits"`
+		Hits []hit[T] `json:"hits"`
 	} `json:"hits"`
 }
 
+type hit[T any] struct {
+	Source T               `json:"_source"`
+	Fields T               `json:"fields"`
+	Sort   json.RawMessage `json:"sort"`
+}
+
 // scan runs a sorted search page by page (search_after) and hands every
-// document's source, decoded as T, to each, stopping after limit
-// documents (0: no limit) or when each returns an error. sort must give
-// every document a unique position.
+// document, decoded as T, to each, stopping after limit documents (0: no
+// limit) or when each returns an error. sort must give every document a
+// unique position. A document is its source, or its fields when body asks
+// for docvalue_fields.
 func scan[T any](ctx context.Context, c *Client, index string, body map[string]any, pageSize, limit int,
 	each func(*T) error) error {
 	body["size"] = pageSize
 	body["track_total_hits"] = false
+	_, fields := body["docvalue_fields"]
+	buf := answers.Get().(*bytes.Buffer)
+	defer answers.Put(buf)
 	seen := 0
 	for {
-		var page hits[T]
-		if err := c.search(ctx, index, body, &page, "hits.hits._source", "hits.hits.sort"); err != nil {
+		data, err := c.searchAnswer(ctx, buf, index, body, "hits.hits._source", "hits.hits.fields", "hits.hits.sort")
+		if err != nil {
 			return err
+		}
+		var page hits[T]
+		if !page.read(data) {
+			page = hits[T]{}
+			if err := json.Unmarshal(data, &page); err != nil {
+				return &BackendError{Op: "searching " + index, Status: http.StatusOK, Err: fmt.Errorf("decoding answer: %w", err)}
+			}
 		}
 		for i := range page.Hits.Hits {
 			if limit > 0 && seen == limit {
 				return nil
 			}
-			if err := each(&page.Hits.Hits[i].Source); err != nil {
+			doc := &page.Hits.Hits[i].Source
+			if fields {
+				doc = &page.Hits.Hits[i].Fields
+			}
+			if err := each(doc); err != nil {
 				return err
 			}
 			seen++
@@ -126,6 +167,53 @@ func scan[T any](ctx context.Context, c *Client, index string, body map[string]a
 		}
 		body["search_after"] = page.Hits.Hits[n-1].Sort
 	}
+}
+
+var (
+	answerFields = []string{"hits"}
+	hitFields    = []string{"_source", "fields", "sort"}
+)
+
+// read is the fast path of decoding a page: the answer read in one pass,
+// each document given to its own decoder (T's UnmarshalJSON when it has
+// one) without encoding/json going over it first. It reports false for
+// anything it does not read as encoding/json would, including a document
+// its decoder refuses; the caller then decodes the page with
+// encoding/json, which gives the same result or the error.
+func (h *hits[T]) read(data []byte) bool {
+	s := jsonscan.New(data)
+	ok := s.Object(answerFields, func(int) bool {
+		return s.Null() || s.Object(answerFields, func(int) bool {
+			return s.Null() || s.Array(func() bool {
+				var x hit[T]
+				ok := s.Object(hitFields, func(f int) bool {
+					raw, ok := s.Value()
+					switch {
+					case !ok:
+						return false
+					case f == 0:
+						return decodeDoc(raw, &x.Source)
+					case f == 1:
+						return decodeDoc(raw, &x.Fields)
+					}
+					x.Sort = append(json.RawMessage(nil), raw...)
+					return true
+				})
+				h.Hits.Hits = append(h.Hits.Hits, x)
+				return ok
+			})
+		})
+	})
+	return ok && s.AtEnd()
+}
+
+// decodeDoc decodes a document of a hit into p, with p's own UnmarshalJSON
+// when it has one.
+func decodeDoc[T any](raw []byte, p *T) bool {
+	if u, ok := any(p).(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(raw) == nil
+	}
+	return json.Unmarshal(raw, p) == nil
 }
 
 func term(field string, value any) map[string]any {

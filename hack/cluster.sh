@@ -337,7 +337,9 @@ wait_for() {
 	local name=$1 timeout=$2 start=$SECONDS
 	shift 2
 	until "$@" >/dev/null 2>&1; do
-		if ! running_pid "$name" >/dev/null; then
+		# Looked at twice: while a process is in exec, its command line
+		# can read empty for a moment.
+		if ! running_pid "$name" >/dev/null && ! { sleep 0.5 && running_pid "$name" >/dev/null; }; then
 			log "$name exited while starting; last lines of $LOGS/$name.log:"
 			tail -n 20 "$LOGS/$name.log" >&2 || true
 			exit 1

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-eval "$(hack/services.sh up)"
+services_env="$(hack/services.sh up)" # a failed start ends the script here
+eval "$services_env"
 [[ -x bin/farepipe ]] || make build >&2
 
 routes=${ROUTES:-ICN-NRT,ICN-KIX}

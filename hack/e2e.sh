@@ -30,7 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-eval "$(hack/cluster.sh up)"
+cluster_env="$(hack/cluster.sh up)" # a failed start ends the script here
+eval "$cluster_env"
 hack/images.sh >&2
 hack/cluster.sh import bin/images/fetch.tar bin/images/land.tar bin/images/transform.tar bin/images/index.tar >&2
 

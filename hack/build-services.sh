@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build-services.sh builds MinIO and fetches Elasticsearch into the cache
+# build-services.sh builds MinIO and fetches Elasticsearch and ElasticMQ into the cache
 # directory without starting anything, so CI or a fresh machine can pay the
 # first-run cost up front. services.sh up does the same steps when needed.
 set -euo pipefail

@@ -862,11 +862,11 @@ up_nats() {
 	wait_for nats-server 30 bash -c "exec 3<>/dev/tcp/$NODE_IP/$NATS_PORT"
 }
 
-# up_proxies lets pods reach the host's MinIO and Elasticsearch (from
-# hack/services.sh, on 127.0.0.1) at the node address.
+# up_proxies lets pods reach the host's MinIO, Elasticsearch and ElasticMQ
+# (from hack/services.sh, on 127.0.0.1) at the node address.
 up_proxies() {
 	local port
-	for port in "$FP_S3_PORT" "$FP_ES_PORT"; do
+	for port in "$FP_S3_PORT" "$FP_ES_PORT" "$FP_SQS_PORT"; do
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			log "note: nothing listens on 127.0.0.1:$port yet; pods reach it once hack/services.sh up runs"
 		fi
@@ -1017,7 +1017,7 @@ cmd_down() {
 		return 0
 	fi
 	local name
-	for name in proxy-"$FP_S3_PORT" proxy-"$FP_ES_PORT" nats-server kubelet kube-proxy; do
+	for name in proxy-"$FP_S3_PORT" proxy-"$FP_ES_PORT" proxy-"$FP_SQS_PORT" nats-server kubelet kube-proxy; do
 		stop "$name" 10
 	done
 	kill_pods
@@ -1050,6 +1050,7 @@ print_env() {
 		FAREPIPE_NODE_IP "$NODE_IP" \
 		FAREPIPE_CLUSTER_S3_ENDPOINT "http://$NODE_IP:$FP_S3_PORT" \
 		FAREPIPE_CLUSTER_ES_URL "http://$NODE_IP:$FP_ES_PORT" \
+		FAREPIPE_CLUSTER_SQS_ENDPOINT "http://$NODE_IP:$FP_SQS_PORT" \
 		FAREPIPE_EXECUTOR_IMAGE "$EXECUTOR_IMAGE" \
 		FAREPIPE_BUSYBOX_IMAGE "$BUSYBOX_IMAGE" \
 		FAREPIPE_EVENTBUS default
@@ -1058,7 +1059,7 @@ print_env() {
 cmd_status() {
 	local name pid rss total=0 ok=0
 	for name in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy \
-		nats-server proxy-"$FP_S3_PORT" proxy-"$FP_ES_PORT"; do
+		nats-server proxy-"$FP_S3_PORT" proxy-"$FP_ES_PORT" proxy-"$FP_SQS_PORT"; do
 		if pid="$(running_pid "$name")"; then
 			rss="$(ps -o rss= -p "$pid" | tr -d ' ')"
 			total=$((total + ${rss:-0}))

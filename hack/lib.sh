@@ -15,6 +15,9 @@ FP_S3_PORT="${FAREPIPE_S3_PORT:-19000}"
 FP_ES_PORT="${FAREPIPE_ES_PORT:-19200}"
 FP_ES_TRANSPORT_PORT=$((FP_ES_PORT + 100))
 FP_ES_HEAP="${FAREPIPE_ES_HEAP:-512m}"
+FP_SQS_PORT="${FAREPIPE_SQS_PORT:-19324}"
+FP_SQS_QUEUE="farepipe-raw-created"
+FP_SQS_ACCOUNT="000000000000"
 FP_BUCKET="${FAREPIPE_BUCKET:-farepipe}"
 FP_REGION="us-east-1"
 
@@ -28,11 +31,13 @@ FP_S3_SECRET_KEY=""
 # never imported. Elasticsearch comes from Maven Central as jars.
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 ES_VERSION="8.19.21"
+ELASTICMQ_VERSION="1.6.11"
 MVN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 
 MINIO_BIN="$FP_CACHE/bin/minio-$MINIO_VERSION/minio"
 ES_DIR="$FP_CACHE/elasticsearch-$ES_VERSION"
 ES_NODE_SRC="$FP_ROOT/hack/esnode/EsNode.java"
+ELASTICMQ_DIR="$FP_CACHE/elasticmq-$ELASTICMQ_VERSION"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -147,6 +152,23 @@ es_pom() {
 EOF
 }
 
+# fetch_jars DIR NAME copies the dependencies of DIR/pom.xml, from Maven
+# Central through the cache's own Maven repository, into DIR/lib.
+fetch_jars() {
+	local dir=$1 name=$2
+	need mvn "install Maven (apt-get install maven)"
+	rm -rf "$dir/lib.tmp"
+	# Maven's own output goes to a file: Debian's Maven 3.8 prints stray
+	# ANSI codes even in quiet batch mode.
+	if ! mvn -B -q -f "$dir/pom.xml" -Dmaven.repo.local="$FP_CACHE/m2" \
+		"$MVN_DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$dir/lib.tmp" \
+		>"$dir/mvn.log" 2>&1; then
+		tail -n 30 "$dir/mvn.log" >&2
+		die "fetching $name jars failed (log: $dir/mvn.log)"
+	fi
+	mv "$dir/lib.tmp" "$dir/lib"
+}
+
 build_es() {
 	need java "install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
 	need javac "install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
@@ -154,20 +176,10 @@ build_es() {
 	jdk="$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p')"
 	((${jdk:-0} >= 17)) || die "Elasticsearch $ES_VERSION needs JDK 17 or newer; javac reports '${jdk:-unknown}'"
 	if [[ ! -d "$ES_DIR/lib" ]]; then
-		need mvn "install Maven (apt-get install maven)"
 		log "fetching elasticsearch $ES_VERSION jars from Maven Central (first run, ≈40 s)..."
 		mkdir -p "$ES_DIR"
 		es_pom >"$ES_DIR/pom.xml"
-		rm -rf "$ES_DIR/lib.tmp"
-		# Maven's own output goes to a file: Debian's Maven 3.8 prints stray
-		# ANSI codes even in quiet batch mode.
-		if ! mvn -B -q -f "$ES_DIR/pom.xml" -Dmaven.repo.local="$FP_CACHE/m2" \
-			"$MVN_DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$ES_DIR/lib.tmp" \
-			>"$ES_DIR/mvn.log" 2>&1; then
-			tail -n 30 "$ES_DIR/mvn.log" >&2
-			die "fetching elasticsearch jars failed (log: $ES_DIR/mvn.log)"
-		fi
-		mv "$ES_DIR/lib.tmp" "$ES_DIR/lib"
+		fetch_jars "$ES_DIR" elasticsearch
 	fi
 	# The launcher is compiled once per version of its source.
 	local sum classes
@@ -187,8 +199,41 @@ build_es() {
 	fi
 }
 
+# elasticmq_pom prints the Maven project whose dependencies are ElasticMQ's
+# class path.
+elasticmq_pom() {
+	cat <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.farepipe</groupId>
+  <artifactId>elasticmq</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.elasticmq</groupId>
+      <artifactId>elasticmq-server_2.13</artifactId>
+      <version>$ELASTICMQ_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+}
+
+# build_elasticmq fetches ElasticMQ, an SQS-compatible server, from Maven
+# Central: the local stand-in for AWS SQS, as MinIO is for S3.
+build_elasticmq() {
+	if [[ ! -d "$ELASTICMQ_DIR/lib" ]]; then
+		log "fetching elasticmq $ELASTICMQ_VERSION jars from Maven Central (first run, ≈20 s)..."
+		mkdir -p "$ELASTICMQ_DIR"
+		elasticmq_pom >"$ELASTICMQ_DIR/pom.xml"
+		fetch_jars "$ELASTICMQ_DIR" elasticmq
+	fi
+}
+
 build_all() {
 	ensure_cmds curl:curl java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven ps:procps
 	build_minio
 	build_es
+	build_elasticmq
 }

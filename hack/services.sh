@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# services.sh runs the real backing services on loopback: MinIO for S3 and a
-# single Elasticsearch 8 node. See hack/README.md.
+# services.sh runs the real backing services on loopback: MinIO for S3, a
+# single Elasticsearch 8 node, and ElasticMQ for SQS. See hack/README.md.
 #
 #   eval "$(hack/services.sh up)"   build if needed, start, print the env
 #   hack/services.sh env            print the env (export lines) only
@@ -18,6 +18,9 @@ MINIO_DATA="$FP_RUN/minio-data"
 ES_PID="$FP_RUN/es.pid"
 ES_HOME="$FP_RUN/es-home"
 ES_MAIN="org.elasticsearch.node.EsNode"
+SQS_PID="$FP_RUN/sqs.pid"
+SQS_CONF="$FP_RUN/elasticmq.conf"
+SQS_MAIN="org.elasticmq.server.Main"
 
 usage() {
 	log "usage: $0 up|down|env|status"
@@ -31,7 +34,9 @@ print_env() {
 		FAREPIPE_ES_URL "http://127.0.0.1:$FP_ES_PORT" \
 		AWS_ACCESS_KEY_ID "$FP_S3_ACCESS_KEY" \
 		AWS_SECRET_ACCESS_KEY "$FP_S3_SECRET_KEY" \
-		AWS_REGION "$FP_REGION"
+		AWS_REGION "$FP_REGION" \
+		FAREPIPE_SQS_ENDPOINT "http://127.0.0.1:$FP_SQS_PORT" \
+		FAREPIPE_SQS_QUEUE_URL "http://127.0.0.1:$FP_SQS_PORT/$FP_SQS_ACCOUNT/$FP_SQS_QUEUE"
 }
 
 # lock_run serialises up and down on a lock file in the run directory.
@@ -164,6 +169,32 @@ up_es() {
 		"$pid" 180 "$FP_RUN/es.log"
 }
 
+# up_sqs starts ElasticMQ with the queue farepipe-raw-created. Queue URLs
+# name the host a request was sent to, so a pod reaching the server at the
+# node address is given URLs at that address.
+up_sqs() {
+	local pid
+	if pid="$(running_pid "$SQS_PID" "config.file=$SQS_CONF")"; then
+		log "elasticmq: already running (pid $pid)"
+	else
+		require_free_port "$FP_SQS_PORT" FAREPIPE_SQS_PORT
+		cat >"$SQS_CONF" <<EOF
+include classpath("application.conf")
+node-address { protocol = "http", host = "*", port = $FP_SQS_PORT, context-path = "" }
+rest-sqs { enabled = true, bind-port = $FP_SQS_PORT, bind-hostname = "127.0.0.1", sqs-limits = strict }
+rest-stats { enabled = false }
+aws { region = "$FP_REGION", accountId = "$FP_SQS_ACCOUNT" }
+queues { $FP_SQS_QUEUE {} }
+EOF
+		log "elasticmq: starting $ELASTICMQ_VERSION on 127.0.0.1:$FP_SQS_PORT..."
+		start_bg "$SQS_PID" "$FP_RUN/sqs.log" java -Xmx96m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
+			"-Dconfig.file=$SQS_CONF" -cp "$ELASTICMQ_DIR/lib/*" "$SQS_MAIN"
+		pid="$(<"$SQS_PID")"
+	fi
+	wait_http elasticmq "http://127.0.0.1:$FP_SQS_PORT/?Action=GetQueueUrl&QueueName=$FP_SQS_QUEUE" \
+		"$pid" 60 "$FP_RUN/sqs.log"
+}
+
 # stop ends the process recorded in PIDFILE: TERM, up to 30 s, then KILL.
 stop() {
 	local name=$1 pidfile=$2 marker=$3 pid _
@@ -201,6 +232,7 @@ cmd_up() {
 	with_build_lock build_all
 	up_minio
 	up_es
+	up_sqs
 	log "services up; logs in $FP_RUN"
 	print_env
 }
@@ -209,13 +241,15 @@ cmd_down() {
 	lock_run
 	stop minio "$MINIO_PID" "$MINIO_BIN"
 	stop elasticsearch "$ES_PID" "$ES_MAIN $ES_HOME"
-	rm -rf "$MINIO_DATA" "$ES_HOME"
+	stop elasticmq "$SQS_PID" "config.file=$SQS_CONF"
+	rm -rf "$MINIO_DATA" "$ES_HOME" "$SQS_CONF"
 }
 
 cmd_status() {
 	local ok=0
 	show minio "$MINIO_PID" "$MINIO_BIN" "http://127.0.0.1:$FP_S3_PORT" || ok=1
 	show elasticsearch "$ES_PID" "$ES_MAIN $ES_HOME" "http://127.0.0.1:$FP_ES_PORT" || ok=1
+	show elasticmq "$SQS_PID" "config.file=$SQS_CONF" "http://127.0.0.1:$FP_SQS_PORT" || ok=1
 	return "$ok"
 }
 

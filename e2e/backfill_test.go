@@ -67,14 +67,8 @@ func TestBackfillIngestsTheObjectsOfItsRange(t *testing.T) {
 		t.Errorf("the backfill ran %d index pods, want %d", len(index), len(want))
 	}
 	for _, p := range index {
-		if p.Outputs == nil {
-			t.Errorf("index pod %s has no outputs", p.DisplayName)
-			continue
-		}
-		// created on a fresh stack; duplicate when a kept stack indexed
-		// the same batch before.
-		if out := outputs(p.Outputs.Parameters); out["read"] == "0" || out["failed"] != "0" || out["dead_lettered"] != "0" {
-			t.Errorf("index pod %s outputs %v, want every observation indexed", p.DisplayName, out)
+		if !indexedAll(p) {
+			t.Errorf("index pod %s outputs %+v, want every observation indexed", p.DisplayName, p.Outputs)
 		}
 	}
 	for _, o := range objects {

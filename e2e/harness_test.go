@@ -244,6 +244,30 @@ func (s *suite) ingestsOf(key string) []workflow {
 	return out
 }
 
+// indexedAll fails the test unless the ingest w succeeded with one index
+// pod whose outputs show every observation indexed.
+func (s *suite) indexedAll(w workflow) {
+	s.t.Helper()
+	if w.Status.Phase != "Succeeded" {
+		s.t.Fatalf("ingest %s: %s %s", w.Metadata.Name, w.Status.Phase, w.Status.Message)
+	}
+	idx := w.pods("index")
+	if len(idx) != 1 || !indexedAll(idx[0]) {
+		s.t.Fatalf("ingest %s: index pods %+v, want one with every observation indexed", w.Metadata.Name, idx)
+	}
+}
+
+// indexedAll reports whether the outputs of an index pod show observations
+// read and none failed or dead-lettered: created on a fresh stack,
+// duplicates when a kept stack indexed the same batch before.
+func indexedAll(index node) bool {
+	if index.Outputs == nil {
+		return false
+	}
+	out := outputs(index.Outputs.Parameters)
+	return out["read"] != "" && out["read"] != "0" && out["failed"] == "0" && out["dead_lettered"] == "0"
+}
+
 func done(ws []workflow) bool {
 	for _, w := range ws {
 		if w.Status.Phase != "Succeeded" && w.Status.Phase != "Failed" && w.Status.Phase != "Error" {

@@ -116,18 +116,7 @@ func TestUploadTriggersIngest(t *testing.T) {
 	key := "raw/source=e2e/date=2026-11-21/upload-pus-nrt.ndjson.gz"
 	s.upload(key, rawBatch(t, "PUS", "NRT", 4))
 	ws := s.waitIngests(key, 1)
-	if ws[0].Status.Phase != "Succeeded" {
-		t.Fatalf("ingest %s: %s %s", ws[0].Metadata.Name, ws[0].Status.Phase, ws[0].Status.Message)
-	}
-	idx := ws[0].pods("index")
-	if len(idx) != 1 || idx[0].Outputs == nil {
-		t.Fatalf("the ingest ran %d index pods with outputs, want 1", len(idx))
-	}
-	// created on a fresh stack; duplicate when this object was indexed by an
-	// earlier run against the same data.
-	if out := outputs(idx[0].Outputs.Parameters); out["read"] == "0" || out["failed"] != "0" || out["dead_lettered"] != "0" {
-		t.Fatalf("index outputs %v, want every observation indexed", out)
-	}
+	s.indexedAll(ws[0])
 	if n := len(s.latest("PUS", "NRT")); n == 0 {
 		t.Error("no PUS-NRT document is searchable after the upload")
 	}

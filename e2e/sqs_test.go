@@ -26,16 +26,10 @@ func TestSQSMessageTriggersIngest(t *testing.T) {
 	sendSQS(t, mustEnv(t, "FAREPIPE_SQS_QUEUE_URL"), s3Notification(s.s3.Bucket, key))
 
 	ws := s.waitIngests(awsKeyEncode(key), 1)
-	if len(ws) != 1 || ws[0].Status.Phase != "Succeeded" {
-		t.Fatalf("ingests of the SQS message: %d, first %s %s; want one Succeeded", len(ws), ws[0].Status.Phase, ws[0].Status.Message)
+	if len(ws) != 1 {
+		t.Errorf("%d ingests of the one SQS message, want 1", len(ws))
 	}
-	idx := ws[0].pods("index")
-	if len(idx) != 1 || idx[0].Outputs == nil {
-		t.Fatalf("the ingest ran %d index pods with outputs, want 1", len(idx))
-	}
-	if out := outputs(idx[0].Outputs.Parameters); out["read"] == "0" || out["failed"] != "0" || out["dead_lettered"] != "0" {
-		t.Fatalf("index outputs %v, want every observation indexed", out)
-	}
+	s.indexedAll(ws[0])
 	if n := len(s.latest("ICN", "KIX")); n == 0 {
 		t.Error("no ICN-KIX fare is searchable after the SQS message")
 	}

@@ -115,20 +115,14 @@ build_minio() {
 	log "built minio in $((SECONDS - started))s: $MINIO_BIN"
 }
 
-# es_pom prints the Maven project whose dependencies are the node's class path:
-# the server, its HTTP transport, and the test framework for the class that
-# loads plugins from the class path. The framework's own dependencies (JUnit,
-# randomizedtesting, Mockito) stay out: with randomizedtesting on the class
-# path the server believes it runs inside a unit test and refuses to start.
-es_pom() {
+# es_dependencies prints the Maven dependencies that are the node's class
+# path: the server, its HTTP transport, and the test framework for the class
+# that loads plugins from the class path. The framework's own dependencies
+# (JUnit, randomizedtesting, Mockito) stay out: with randomizedtesting on the
+# class path the server believes it runs inside a unit test and refuses to
+# start.
+es_dependencies() {
 	cat <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.farepipe</groupId>
-  <artifactId>esnode</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
     <dependency>
       <groupId>org.elasticsearch</groupId>
       <artifactId>elasticsearch</artifactId>
@@ -147,16 +141,28 @@ es_pom() {
         <exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion>
       </exclusions>
     </dependency>
-  </dependencies>
-</project>
 EOF
 }
 
-# fetch_jars DIR NAME copies the dependencies of DIR/pom.xml, from Maven
-# Central through the cache's own Maven repository, into DIR/lib.
+# fetch_jars DIR NAME DEPENDENCIES copies the Maven DEPENDENCIES (XML
+# elements) and theirs, from Maven Central through the cache's own Maven
+# repository, into DIR/lib.
 fetch_jars() {
-	local dir=$1 name=$2
+	local dir=$1 name=$2 dependencies=$3
 	need mvn "install Maven (apt-get install maven)"
+	mkdir -p "$dir"
+	cat >"$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.farepipe</groupId>
+  <artifactId>$name</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+$dependencies
+  </dependencies>
+</project>
+EOF
 	rm -rf "$dir/lib.tmp"
 	# Maven's own output goes to a file: Debian's Maven 3.8 prints stray
 	# ANSI codes even in quiet batch mode.
@@ -177,9 +183,7 @@ build_es() {
 	((${jdk:-0} >= 17)) || die "Elasticsearch $ES_VERSION needs JDK 17 or newer; javac reports '${jdk:-unknown}'"
 	if [[ ! -d "$ES_DIR/lib" ]]; then
 		log "fetching elasticsearch $ES_VERSION jars from Maven Central (first run, ≈40 s)..."
-		mkdir -p "$ES_DIR"
-		es_pom >"$ES_DIR/pom.xml"
-		fetch_jars "$ES_DIR" elasticsearch
+		fetch_jars "$ES_DIR" elasticsearch "$(es_dependencies)"
 	fi
 	# The launcher is compiled once per version of its source.
 	local sum classes
@@ -199,35 +203,16 @@ build_es() {
 	fi
 }
 
-# elasticmq_pom prints the Maven project whose dependencies are ElasticMQ's
-# class path.
-elasticmq_pom() {
-	cat <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.farepipe</groupId>
-  <artifactId>elasticmq</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.elasticmq</groupId>
-      <artifactId>elasticmq-server_2.13</artifactId>
-      <version>$ELASTICMQ_VERSION</version>
-    </dependency>
-  </dependencies>
-</project>
-EOF
-}
-
 # build_elasticmq fetches ElasticMQ, an SQS-compatible server, from Maven
 # Central: the local stand-in for AWS SQS, as MinIO is for S3.
 build_elasticmq() {
 	if [[ ! -d "$ELASTICMQ_DIR/lib" ]]; then
 		log "fetching elasticmq $ELASTICMQ_VERSION jars from Maven Central (first run, ≈20 s)..."
-		mkdir -p "$ELASTICMQ_DIR"
-		elasticmq_pom >"$ELASTICMQ_DIR/pom.xml"
-		fetch_jars "$ELASTICMQ_DIR" elasticmq
+		fetch_jars "$ELASTICMQ_DIR" elasticmq "    <dependency>
+      <groupId>org.elasticmq</groupId>
+      <artifactId>elasticmq-server_2.13</artifactId>
+      <version>$ELASTICMQ_VERSION</version>
+    </dependency>"
 	fi
 }
 

@@ -62,12 +62,13 @@ func fold(cur *Latest, obs []fare.Observation) plan {
 			p.late = append(p.late, *o)
 		case has && o.Price.Minor == state.Price.Minor:
 			state.LastSeen = at
+			state.Offers = o.Offers
 			state.Observations++
 			p.settled[Unchanged]++
 			p.changed = true
 		default:
 			next := Latest{Key: o.Key, SeriesID: o.SeriesID, Price: o.Price, ObservationID: o.ID,
-				ChangedAt: at, FirstSeen: at, LastSeen: at, Observations: 1, ChangePoints: 1}
+				ChangedAt: at, FirstSeen: at, LastSeen: at, Observations: 1, ChangePoints: 1, Offers: o.Offers}
 			if has {
 				next.FirstSeen = state.FirstSeen
 				next.Observations = state.Observations + 1

@@ -179,11 +179,35 @@ func (e testError) Error() string { return string(e) }
 
 var errTest = testError("connection refused")
 
+// The latest document carries the offers of the newest observation folded
+// in, whether it changed the price or not; an older one leaves them.
+func TestFoldKeepsTheOffersOfTheNewestObservation(t *testing.T) {
+	withOffers := func(minute int, won int64, offers int) fare.Observation {
+		o := obsAt(t, minute, won)
+		o.Offers = offers
+		return o
+	}
+	p := fold(nil, []fare.Observation{withOffers(2, 100, 3), withOffers(1, 100, 7)})
+	if p.latest.Offers != 3 {
+		t.Errorf("new series: latest offers %d, want 3 (the newest observation's)", p.latest.Offers)
+	}
+	cur := p.latest
+	p = fold(&cur, []fare.Observation{withOffers(4, 100, 5)})
+	if p.latest.Offers != 5 || p.latest.Observations != 3 {
+		t.Errorf("unchanged price: latest offers %d after %d observations, want 5 after 3", p.latest.Offers, p.latest.Observations)
+	}
+	cur = p.latest
+	p = fold(&cur, []fare.Observation{withOffers(6, 130, 2), withOffers(3, 100, 9)})
+	if p.latest.Offers != 2 || len(p.late) != 1 {
+		t.Errorf("price change with a late observation: latest offers %d, %d late, want 2 and 1", p.latest.Offers, len(p.late))
+	}
+}
+
 func TestLatestRoundTrip(t *testing.T) {
 	o := obsAt(t, 7, 123400)
 	l := &Latest{Key: testKey, SeriesID: o.SeriesID, Price: o.Price, ObservationID: o.ID,
 		ChangedAt: o.ObservedAt, FirstSeen: o.ObservedAt.Add(-time.Hour), LastSeen: o.ObservedAt.Add(time.Minute),
-		Observations: 9, ChangePoints: 2}
+		Observations: 9, ChangePoints: 2, Offers: 4}
 	got, err := ParseLatest(l.AppendJSON(nil))
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ type Latest struct {
 	LastSeen      time.Time // last observation of the series
 	Observations  int64     // observations folded in, change points included
 	ChangePoints  int64     // change points stored while folding in order
+	Offers        int       // offers of the last observation's response in its series
 }
 
 // Version is the external version the document is written with: LastSeen in
@@ -30,7 +31,7 @@ func (l *Latest) Version() int64 { return l.LastSeen.UnixMilli() }
 // AppendJSON appends the document body.
 func (l *Latest) AppendJSON(b []byte) []byte {
 	o := fare.Observation{ID: l.ObservationID, SeriesID: l.SeriesID, ObservedAt: l.LastSeen,
-		Key: l.Key, Price: l.Price}
+		Key: l.Key, Price: l.Price, Offers: l.Offers}
 	b = o.AppendJSON(b)
 	b = b[:len(b)-1] // reopen the object
 	// The three instants are often the same: format last_seen once.
@@ -71,6 +72,7 @@ type latestSource struct {
 	Currency     string    `json:"currency"`
 	Amount       string    `json:"amount"`
 	Minor        int64     `json:"amount_minor"`
+	Offers       int       `json:"offers"`
 	ChangedAt    time.Time `json:"changed_at"`
 	FirstSeen    time.Time `json:"first_seen"`
 	LastSeen     time.Time `json:"last_seen"`
@@ -94,6 +96,6 @@ func ParseLatest(src []byte) (*Latest, error) {
 			Carrier: s.Carrier, Currency: s.Currency},
 		SeriesID: s.SeriesID, Price: price, ObservationID: s.ID,
 		ChangedAt: s.ChangedAt.UTC(), FirstSeen: s.FirstSeen.UTC(), LastSeen: s.LastSeen.UTC(),
-		Observations: s.Observations, ChangePoints: s.ChangePoints,
+		Observations: s.Observations, ChangePoints: s.ChangePoints, Offers: s.Offers,
 	}, nil
 }

@@ -49,7 +49,7 @@ bench: ## run the benchmarks (see BENCHMARKS.md)
 	hack/bench.sh
 
 .PHONY: services-up
-services-up: ## start MinIO and Elasticsearch on loopback (prints export lines)
+services-up: ## start MinIO, Elasticsearch and ElasticMQ on loopback (prints export lines)
 	@hack/services.sh up
 
 .PHONY: services-down

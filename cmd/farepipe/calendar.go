@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,7 +140,8 @@ func printCalendar(w io.Writer, req query.CalendarRequest, cal query.Calendar) e
 			cheapest = i
 		}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	week := cal.View == query.ViewWeek
 	if week {
 		fmt.Fprint(tw, "WEEK\t")
@@ -168,5 +170,15 @@ func printCalendar(w io.Writer, req query.CalendarRequest, cal query.Calendar) e
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Departure, day, ret, stay, e.Price.Amount, e.Price.Currency,
 			e.Carrier, stops, e.ObservedAt.UTC().Format("2006-01-02 15:04"), mark)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The columns are padded to the width of the mark column; lines end
+	// where their text does.
+	for line := range strings.Lines(table.String()) {
+		if _, err := io.WriteString(w, strings.TrimRight(line, " \n")+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

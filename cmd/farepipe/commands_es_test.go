@@ -61,6 +61,11 @@ func TestCalendarCommand(t *testing.T) {
 		!strings.HasPrefix(lines[2], "2027-W02") || strings.Count(out, "cheapest") != 1 {
 		t.Errorf("calendar --view-by WEEK: exit %d, want a header and two weeks, one marked cheapest:\n%s", code, out)
 	}
+	for _, l := range lines {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("calendar line %q ends in spaces", l)
+		}
+	}
 	code, out = runApp(t, append([]string{"calendar", "--origin", "ICN", "--destination", "KIX", "--from", "2027-01-04"}, es...)...)
 	if code != 2 || !strings.Contains(out, "--currency") {
 		t.Errorf("calendar of fares in two currencies: exit %d, want 2 asking for --currency:\n%s", code, out)

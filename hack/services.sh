@@ -5,7 +5,10 @@
 #   eval "$(hack/services.sh up)"   build if needed, start, print the env
 #   hack/services.sh env            print the env (export lines) only
 #   hack/services.sh status         say what is running
-#   hack/services.sh down           stop what up started, delete its data
+#   hack/services.sh stopped        print the names of those not running
+#   hack/services.sh down [NAME...] stop what up started (or only the named
+#                                   services: minio, elasticsearch, elasticmq),
+#                                   delete their data
 #
 # Only export lines go to stdout; progress and errors go to stderr.
 set -euo pipefail
@@ -23,7 +26,7 @@ SQS_CONF="$FP_RUN/elasticmq.conf"
 SQS_MAIN="org.elasticmq.server.Main"
 
 usage() {
-	log "usage: $0 up|down|env|status"
+	log "usage: $0 up|down [NAME...]|env|status|stopped"
 	exit 2
 }
 
@@ -238,11 +241,33 @@ cmd_up() {
 }
 
 cmd_down() {
+	local names=("$@") name
+	((${#names[@]} > 0)) || names=(minio elasticsearch elasticmq)
 	lock_run
-	stop minio "$MINIO_PID" "$MINIO_BIN"
-	stop elasticsearch "$ES_PID" "$ES_MAIN $ES_HOME"
-	stop elasticmq "$SQS_PID" "config.file=$SQS_CONF"
-	rm -rf "$MINIO_DATA" "$ES_HOME" "$SQS_CONF"
+	for name in "${names[@]}"; do
+		case "$name" in
+		minio)
+			stop minio "$MINIO_PID" "$MINIO_BIN"
+			rm -rf "$MINIO_DATA"
+			;;
+		elasticsearch)
+			stop elasticsearch "$ES_PID" "$ES_MAIN $ES_HOME"
+			rm -rf "$ES_HOME"
+			;;
+		elasticmq)
+			stop elasticmq "$SQS_PID" "config.file=$SQS_CONF"
+			rm -f "$SQS_CONF"
+			;;
+		*) die "down: unknown service $name (minio, elasticsearch, elasticmq)" ;;
+		esac
+	done
+}
+
+# stopped_services prints the names of the services not running.
+stopped_services() {
+	running_pid "$MINIO_PID" "$MINIO_BIN" >/dev/null || echo minio
+	running_pid "$ES_PID" "$ES_MAIN $ES_HOME" >/dev/null || echo elasticsearch
+	running_pid "$SQS_PID" "config.file=$SQS_CONF" >/dev/null || echo elasticmq
 }
 
 cmd_status() {
@@ -254,13 +279,17 @@ cmd_status() {
 }
 
 main() {
-	[[ $# -eq 1 ]] || usage
+	[[ $# -ge 1 ]] || usage
+	local cmd=$1
+	shift
+	[[ "$cmd" == down || $# -eq 0 ]] || usage
 	load_s3_credentials
-	case "$1" in
+	case "$cmd" in
 	up) cmd_up ;;
-	down) cmd_down ;;
+	down) cmd_down "$@" ;;
 	env) print_env ;;
 	status) cmd_status ;;
+	stopped) stopped_services ;;
 	*) usage ;;
 	esac
 }

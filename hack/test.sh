@@ -12,13 +12,11 @@ source hack/lib.sh
 
 ensure_cmds chromium:chromium chromedriver:chromium-driver
 
-started=false
-if ! hack/services.sh status >/dev/null 2>&1; then
-	started=true
-fi
+# The services up is about to start, and so this script is to stop.
+mapfile -t started < <(hack/services.sh stopped)
 env_lines="$(hack/services.sh up)"
-if $started; then
-	trap 'hack/services.sh down' EXIT
+if ((${#started[@]} > 0)); then
+	trap 'hack/services.sh down "${started[@]}"' EXIT
 fi
 eval "$env_lines"
 

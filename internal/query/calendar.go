@@ -69,15 +69,7 @@ func (r CalendarRequest) plan() (calendarPlan, error) {
 	bad := func(field, value string, err error) {
 		errs = append(errs, &fare.FieldError{Field: field, Value: value, Reason: err.Error()})
 	}
-	errs = append(errs, checkRoute(r.Origin, r.Destination))
-	dates, err := ParseDateRange(r.Departure)
-	if err != nil {
-		bad("departureDate", r.Departure, err)
-	}
-	p.dates = dates
-	stay, err := checkStay(r.Duration, r.OneWay)
-	errs = append(errs, err)
-	p.stay = stay
+	p.dates, p.stay, errs = checkTrip(r.Origin, r.Destination, r.Departure, ParseDateRange, r.Duration, r.OneWay)
 	if r.MaxPrice != "" {
 		if err := parseAmount(r.MaxPrice); err != nil {
 			bad("maxPrice", r.MaxPrice, err)
@@ -120,6 +112,20 @@ func checkRoute(origin, destination string) error {
 		errs = append(errs, &fare.FieldError{Field: "destination", Value: destination, Reason: "not an IATA location code (three letters A-Z)"})
 	}
 	return errors.Join(errs...)
+}
+
+// checkTrip checks what calendar and price-metrics requests share: the
+// route, the departure dates as parseDates reads them, and the stay. It
+// returns the problems found, nil ones included.
+func checkTrip(origin, destination, departure string, parseDates func(string) (DateRange, error),
+	duration string, oneWay bool) (DateRange, *DayRange, []error) {
+	errs := []error{checkRoute(origin, destination)}
+	dates, err := parseDates(departure)
+	if err != nil {
+		errs = append(errs, &fare.FieldError{Field: "departureDate", Value: departure, Reason: err.Error()})
+	}
+	stay, err := checkStay(duration, oneWay)
+	return dates, stay, append(errs, err)
 }
 
 // checkStay parses the duration parameter of a request, which only round

@@ -52,15 +52,7 @@ func (r MetricsRequest) plan() (metricsPlan, error) {
 	bad := func(field, value string, err error) {
 		errs = append(errs, &fare.FieldError{Field: field, Value: value, Reason: err.Error()})
 	}
-	errs = append(errs, checkRoute(r.Origin, r.Destination))
-	dates, err := ParseDateOrMonth(r.Departure)
-	if err != nil {
-		bad("departureDate", r.Departure, err)
-	}
-	p.dates = dates
-	stay, err := checkStay(r.Duration, r.OneWay)
-	errs = append(errs, err)
-	p.stay = stay
+	p.dates, p.stay, errs = checkTrip(r.Origin, r.Destination, r.Departure, ParseDateOrMonth, r.Duration, r.OneWay)
 	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency))
 	if r.Price != "" {
 		if err := parseAmount(r.Price); err != nil {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh runs every test: the unit tests and the integration tests against
-# a real MinIO and a real Elasticsearch node that services.sh builds (first
-# run only) and starts on loopback. Services this script started are
+# the real MinIO, Elasticsearch node and ElasticMQ that services.sh builds
+# (first run only) and starts on loopback. Services this script started are
 # stopped again at the end; services that were already running are left
 # running. The web page's test drives a real headless Chromium through
 # chromedriver; both are installed with apt-get when missing.

@@ -95,26 +95,13 @@ func flagErrors(err error, flags map[string]string) error {
 		return step.Usage(fmt.Errorf("%w (use --currency)", err))
 	}
 	var lines []string
-	var walk func(error)
-	walk = func(e error) {
-		if fe, ok := e.(*fare.FieldError); ok {
-			name := flags[fe.Field]
-			if name == "" {
-				name = fe.Field
-			}
-			lines = append(lines, fmt.Sprintf("%s %q: %s", name, fe.Value, fe.Reason))
-			return
+	for _, fe := range fare.FieldErrors(err) {
+		name := flags[fe.Field]
+		if name == "" {
+			name = fe.Field
 		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
+		lines = append(lines, fmt.Sprintf("%s %q: %s", name, fe.Value, fe.Reason))
 	}
-	walk(err)
 	if len(lines) == 0 {
 		return err
 	}

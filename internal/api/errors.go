@@ -54,23 +54,10 @@ func badRequest(param string, value *string, detail string) Issue {
 // tree of joined and wrapped errors); none when it holds none.
 func fieldIssues(err error) []Issue {
 	var out []Issue
-	var walk func(error)
-	walk = func(e error) {
-		if fe, ok := e.(*fare.FieldError); ok {
-			v := fe.Value
-			out = append(out, badRequest(fe.Field, &v, fe.Reason))
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		}
+	for _, fe := range fare.FieldErrors(err) {
+		v := fe.Value
+		out = append(out, badRequest(fe.Field, &v, fe.Reason))
 	}
-	walk(err)
 	return out
 }
 

@@ -2,6 +2,8 @@ package fare
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +127,18 @@ func TestValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestFieldErrorsWalksJoinedAndWrappedErrors(t *testing.T) {
+	a := &FieldError{Field: "origin", Value: "IC1", Reason: "not an IATA code"}
+	b := &FieldError{Field: "currency", Value: "XYZ", Reason: "unknown currency"}
+	err := fmt.Errorf("request: %w", errors.Join(a, errors.New("other"), errors.Join(b)))
+	got := FieldErrors(err)
+	if len(got) != 2 || got[0] != a || got[1] != b {
+		t.Errorf("FieldErrors = %v, want [%v %v]", got, a, b)
+	}
+	if got := FieldErrors(errors.New("plain")); got != nil {
+		t.Errorf("FieldErrors of a plain error = %v, want none", got)
 	}
 }

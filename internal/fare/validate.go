@@ -18,6 +18,29 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
 }
 
+// FieldErrors returns every *FieldError in err, a tree of joined and
+// wrapped errors, in order; none when it holds none.
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var walk func(error)
+	walk = func(e error) {
+		if fe, ok := e.(*FieldError); ok {
+			out = append(out, fe)
+			return
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
 // ValidIATA reports whether s is a three-letter IATA location code in upper
 // case (airport or city).
 func ValidIATA(s string) bool {

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,21 +11,8 @@ import (
 // fieldErrors lists the "field: reason" of every *fare.FieldError in err.
 func fieldErrors(err error) []string {
 	var out []string
-	var walk func(error)
-	walk = func(e error) {
-		var fe *fare.FieldError
-		if errors.As(e, &fe) && fe == e {
-			out = append(out, fe.Field+": "+fe.Reason)
-			return
-		}
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-		}
-	}
-	if err != nil {
-		walk(err)
+	for _, fe := range fare.FieldErrors(err) {
+		out = append(out, fe.Field+": "+fe.Reason)
 	}
 	return out
 }

@@ -44,6 +44,9 @@ SVC_API_IP="10.96.0.1"
 API_PORT=6443
 ETCD_PORT=12379
 NATS_PORT=4222
+# The ports of hack/services.sh (MinIO, Elasticsearch, ElasticMQ) that
+# socat forwards from the node address for pods (see up_proxies).
+FORWARDED_PORTS=("$FP_S3_PORT" "$FP_ES_PORT" "$FP_SQS_PORT")
 NS="argo"
 EVENTS_NS="argo-events"
 
@@ -866,7 +869,7 @@ up_nats() {
 # (from hack/services.sh, on 127.0.0.1) at the node address.
 up_proxies() {
 	local port
-	for port in "$FP_S3_PORT" "$FP_ES_PORT" "$FP_SQS_PORT"; do
+	for port in "${FORWARDED_PORTS[@]}"; do
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			log "note: nothing listens on 127.0.0.1:$port yet; pods reach it once hack/services.sh up runs"
 		fi
@@ -1017,7 +1020,7 @@ cmd_down() {
 		return 0
 	fi
 	local name
-	for name in proxy-"$FP_S3_PORT" proxy-"$FP_ES_PORT" proxy-"$FP_SQS_PORT" nats-server kubelet kube-proxy; do
+	for name in "${FORWARDED_PORTS[@]/#/proxy-}" nats-server kubelet kube-proxy; do
 		stop "$name" 10
 	done
 	kill_pods
@@ -1059,7 +1062,7 @@ print_env() {
 cmd_status() {
 	local name pid rss total=0 ok=0
 	for name in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy \
-		nats-server proxy-"$FP_S3_PORT" proxy-"$FP_ES_PORT" proxy-"$FP_SQS_PORT"; do
+		nats-server "${FORWARDED_PORTS[@]/#/proxy-}"; do
 		if pid="$(running_pid "$name")"; then
 			rss="$(ps -o rss= -p "$pid" | tr -d ' ')"
 			total=$((total + ${rss:-0}))

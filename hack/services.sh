@@ -240,41 +240,49 @@ cmd_up() {
 	print_env
 }
 
+SERVICES=(minio elasticsearch elasticmq)
+
+# service NAME sets what down, status and stopped need of one of SERVICES:
+# its pid file, the marker its command line holds (see running_pid), its
+# URL and its data (removed by down).
+service() {
+	case "$1" in
+	minio) SVC_PID=$MINIO_PID SVC_MARKER=$MINIO_BIN SVC_URL="http://127.0.0.1:$FP_S3_PORT" SVC_DATA=$MINIO_DATA ;;
+	elasticsearch) SVC_PID=$ES_PID SVC_MARKER="$ES_MAIN $ES_HOME" SVC_URL="http://127.0.0.1:$FP_ES_PORT" SVC_DATA=$ES_HOME ;;
+	elasticmq) SVC_PID=$SQS_PID SVC_MARKER="config.file=$SQS_CONF" SVC_URL="http://127.0.0.1:$FP_SQS_PORT" SVC_DATA=$SQS_CONF ;;
+	*) die "unknown service $1 (${SERVICES[*]})" ;;
+	esac
+}
+
 cmd_down() {
 	local names=("$@") name
-	((${#names[@]} > 0)) || names=(minio elasticsearch elasticmq)
+	((${#names[@]} > 0)) || names=("${SERVICES[@]}")
+	for name in "${names[@]}"; do
+		service "$name" # an unknown name stops nothing
+	done
 	lock_run
 	for name in "${names[@]}"; do
-		case "$name" in
-		minio)
-			stop minio "$MINIO_PID" "$MINIO_BIN"
-			rm -rf "$MINIO_DATA"
-			;;
-		elasticsearch)
-			stop elasticsearch "$ES_PID" "$ES_MAIN $ES_HOME"
-			rm -rf "$ES_HOME"
-			;;
-		elasticmq)
-			stop elasticmq "$SQS_PID" "config.file=$SQS_CONF"
-			rm -f "$SQS_CONF"
-			;;
-		*) die "down: unknown service $name (minio, elasticsearch, elasticmq)" ;;
-		esac
+		service "$name"
+		stop "$name" "$SVC_PID" "$SVC_MARKER"
+		rm -rf "$SVC_DATA"
 	done
 }
 
 # stopped_services prints the names of the services not running.
 stopped_services() {
-	running_pid "$MINIO_PID" "$MINIO_BIN" >/dev/null || echo minio
-	running_pid "$ES_PID" "$ES_MAIN $ES_HOME" >/dev/null || echo elasticsearch
-	running_pid "$SQS_PID" "config.file=$SQS_CONF" >/dev/null || echo elasticmq
+	local name
+	for name in "${SERVICES[@]}"; do
+		service "$name"
+		running_pid "$SVC_PID" "$SVC_MARKER" >/dev/null || echo "$name"
+	done
 }
 
 cmd_status() {
-	local ok=0
-	show minio "$MINIO_PID" "$MINIO_BIN" "http://127.0.0.1:$FP_S3_PORT" || ok=1
-	show elasticsearch "$ES_PID" "$ES_MAIN $ES_HOME" "http://127.0.0.1:$FP_ES_PORT" || ok=1
-	show elasticmq "$SQS_PID" "config.file=$SQS_CONF" "http://127.0.0.1:$FP_SQS_PORT" || ok=1
+	local ok=0 name
+	for name in "${SERVICES[@]}"; do
+		service "$name"
+		show "$name" "$SVC_PID" "$SVC_MARKER" "$SVC_URL" || ok=1
+	done
 	return "$ok"
 }
 

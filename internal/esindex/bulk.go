@@ -47,12 +47,8 @@ type sender struct {
 	sleep      func(context.Context, time.Duration) error
 	retries    int // items sent again
 
-	bulk  map[string]esutil.BulkIndexer // by index
-	flush []esutil.BulkIndexer          // those with items added since the last flush
-	last  struct {                      // the indexer of the last item, when in flush
-		index string
-		bi    esutil.BulkIndexer
-	}
+	bulk    map[string]esutil.BulkIndexer // by index
+	flush   []esutil.BulkIndexer          // those with items added since the last flush
 	answers []answer
 	bodies  []itemBody
 	pending []int
@@ -101,7 +97,6 @@ func (s *sender) send(ctx context.Context, ops []op) ([]answer, error) {
 			}
 		}
 		s.flush = s.flush[:0]
-		s.last.bi = nil
 		// Flush has waited for every response of these items to be
 		// read and reported: their decoded forms are free again.
 		s.dec.recycle()
@@ -119,9 +114,6 @@ func (s *sender) send(ctx context.Context, ops []op) ([]answer, error) {
 // indexer returns the bulk indexer of an index and notes it for the next
 // flush.
 func (s *sender) indexer(index string) (esutil.BulkIndexer, error) {
-	if s.last.bi != nil && s.last.index == index {
-		return s.last.bi, nil // ops come in runs of one index
-	}
 	bi := s.bulk[index]
 	if bi == nil {
 		var err error
@@ -136,7 +128,6 @@ func (s *sender) indexer(index string) (esutil.BulkIndexer, error) {
 	if !slices.Contains(s.flush, bi) {
 		s.flush = append(s.flush, bi)
 	}
-	s.last.index, s.last.bi = index, bi
 	return bi, nil
 }
 

@@ -37,7 +37,10 @@ type Config struct {
 	// ClientSecret is the API secret of the application. Required. It is
 	// sent to the token endpoint only and never logged or put in an error.
 	ClientSecret string
-	// HTTPClient sends the requests; default a plain http.Client.
+	// HTTPClient sends the requests; default a plain http.Client. The
+	// client uses copies of it with its own redirect policy: the token
+	// request follows no redirect, a search follows one only within the
+	// origin of BaseURL (see followNone, followSameOrigin).
 	HTTPClient *http.Client
 	// RequestsPerSecond limits the request rate; default 5. Negative
 	// means no limit.
@@ -92,12 +95,13 @@ type Stats struct {
 // Client searches flight offers with Amadeus Flight Offers Search v2. It
 // is safe for concurrent use.
 type Client struct {
-	cfg     Config
-	base    string
-	http    *http.Client
-	limiter *rate.Limiter
-	log     *slog.Logger
-	tokens  *tokenCache
+	cfg       Config
+	base      string
+	http      *http.Client // for searches: redirects within the origin only
+	tokenHTTP *http.Client // for the token request: no redirect
+	limiter   *rate.Limiter
+	log       *slog.Logger
+	tokens    *tokenCache
 
 	spent        atomic.Int64 // requests reserved against the budget
 	requests     atomic.Int64
@@ -164,12 +168,13 @@ func New(cfg Config) (*Client, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Client{
-		cfg:     cfg,
-		base:    strings.TrimRight(cfg.BaseURL, "/"),
-		http:    cfg.HTTPClient,
-		limiter: rate.NewLimiter(limit, 1),
-		log:     log.With("provider", ProviderName),
-		tokens:  newTokenCache(),
+		cfg:       cfg,
+		base:      strings.TrimRight(cfg.BaseURL, "/"),
+		http:      withRedirects(cfg.HTTPClient, followSameOrigin),
+		tokenHTTP: withRedirects(cfg.HTTPClient, followNone),
+		limiter:   rate.NewLimiter(limit, 1),
+		log:       log.With("provider", ProviderName),
+		tokens:    newTokenCache(),
 	}, nil
 }
 
@@ -254,7 +259,7 @@ func (c *Client) searchOnce(ctx context.Context, target string, s raw.Search) (r
 	if err != nil {
 		return raw.Envelope{}, err
 	}
-	res, err := c.send(ctx, func(ctx context.Context) (*http.Request, error) {
+	res, err := c.send(ctx, c.http, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return nil, err
@@ -271,7 +276,9 @@ func (c *Client) searchOnce(ctx context.Context, target string, s raw.Search) (r
 		return raw.Envelope{}, &unauthorizedError{token: tok}
 	case res.status == http.StatusTooManyRequests || res.status >= 500:
 		return raw.Envelope{}, &transientError{err: statusError(res.status, res.body), retryAfter: res.retryAfter}
-	case res.status < 200 || (res.status >= 300 && res.status < 400):
+	case isRedirect(res.status):
+		return raw.Envelope{}, redirectError(res)
+	case res.status < 200:
 		return raw.Envelope{}, fmt.Errorf("unexpected status %d", res.status)
 	case !json.Valid(res.body):
 		if res.status < 300 {

@@ -23,6 +23,7 @@ type response struct {
 	status     int
 	body       []byte
 	retryAfter time.Duration
+	location   string    // scheme and host of a redirect not followed
 	at         time.Time // when the body was read, UTC
 }
 
@@ -42,8 +43,8 @@ type unauthorizedError struct{ token string }
 func (e *unauthorizedError) Error() string { return "status 401: access token refused" }
 
 // send spends one request of the budget, waits for the rate limiter and
-// sends the request built by build under the per-request timeout.
-func (c *Client) send(ctx context.Context, build func(context.Context) (*http.Request, error)) (*response, error) {
+// sends the request built by build with hc under the per-request timeout.
+func (c *Client) send(ctx context.Context, hc *http.Client, build func(context.Context) (*http.Request, error)) (*response, error) {
 	if err := c.reserve(); err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (c *Client) send(ctx context.Context, build func(context.Context) (*http.Re
 		return nil, fmt.Errorf("building request: %w", err)
 	}
 	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, c.attemptFailed(ctx, err)
 	}
@@ -75,12 +76,16 @@ func (c *Client) send(ctx context.Context, build func(context.Context) (*http.Re
 		c.throttled.Add(1)
 	}
 	now := c.cfg.Now()
-	return &response{
+	res := &response{
 		status:     resp.StatusCode,
 		body:       body,
 		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
 		at:         now.UTC(),
-	}, nil
+	}
+	if isRedirect(res.status) {
+		res.location = redirectOrigin(resp)
+	}
+	return res, nil
 }
 
 // attemptFailed classifies a transport error: the caller's context ending

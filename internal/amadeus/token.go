@@ -74,9 +74,12 @@ func (t *tokenCache) invalidate(ctx context.Context, tok string) {
 	}
 }
 
-// fetchToken asks the token endpoint for a new access token. Neither the
-// client secret nor the endpoint's response body ever enter an error: a
-// misbehaving endpoint may echo what it was sent.
+// fetchToken asks the token endpoint for a new access token. The request
+// follows no redirect, to the same host or another: the client secret in
+// its body goes to BaseURL's token endpoint and nowhere else, and a 3xx
+// answer is an error naming where it pointed. Neither the client secret
+// nor the endpoint's response body ever enter an error: a misbehaving
+// endpoint may echo what it was sent.
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{}
 	form.Set("grant_type", "client_credentials")
@@ -84,7 +87,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 	form.Set("client_secret", c.cfg.ClientSecret)
 
 	c.tokenFetches.Add(1)
-	res, err := c.send(ctx, func(ctx context.Context) (*http.Request, error) {
+	res, err := c.send(ctx, c.tokenHTTP, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+tokenPath, strings.NewReader(form.Encode()))
 		if err != nil {
 			return nil, err
@@ -98,6 +101,8 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 	}
 
 	switch {
+	case isRedirect(res.status):
+		return "", 0, fmt.Errorf("fetching access token: %w", redirectError(res))
 	case res.status == http.StatusTooManyRequests || res.status >= 500:
 		return "", 0, &transientError{
 			err:        fmt.Errorf("fetching access token: status %d", res.status),

@@ -27,12 +27,23 @@ type tokenResponse struct {
 
 // tokenCache holds the current access token. One refresh runs at a time;
 // callers that find the cache empty while a refresh is under way wait for
-// it (or for their context) instead of fetching a token of their own.
+// it (or for their context) instead of fetching a token of their own. A
+// refusal (see refusedError) is kept for the rest of the run: every later
+// caller gets it at once, and the endpoint is not asked again.
 type tokenCache struct {
 	lock    chan struct{} // a mutex whose wait respects a context
 	token   string
 	expires time.Time
+	refused error
 }
+
+// refusedError is a token request no retry in this run can mend: the
+// endpoint refused the credentials (a 4xx answer other than 429) or
+// answered with a redirect, which is not followed.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string { return e.err.Error() }
+func (e *refusedError) Unwrap() error { return e.err }
 
 func newTokenCache() *tokenCache {
 	return &tokenCache{lock: make(chan struct{}, 1)}
@@ -47,12 +58,19 @@ func (t *tokenCache) get(ctx context.Context, now func() time.Time, fetch func(c
 	}
 	defer func() { <-t.lock }()
 
+	if t.refused != nil {
+		return "", t.refused
+	}
 	if t.token != "" && now().Before(t.expires.Add(-tokenMargin)) {
 		return t.token, nil
 	}
 	t.token = ""
 	tok, ttl, err := fetch(ctx)
 	if err != nil {
+		var refused *refusedError
+		if errors.As(err, &refused) {
+			t.refused = err
+		}
 		return "", err
 	}
 	t.token, t.expires = tok, now().Add(ttl)
@@ -102,15 +120,16 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 
 	switch {
 	case isRedirect(res.status):
-		return "", 0, fmt.Errorf("fetching access token: %w", redirectError(res))
+		return "", 0, &refusedError{fmt.Errorf("fetching access token: %w", redirectError(res))}
 	case res.status == http.StatusTooManyRequests || res.status >= 500:
 		return "", 0, &transientError{
 			err:        fmt.Errorf("fetching access token: status %d", res.status),
 			retryAfter: res.retryAfter,
 		}
 	case res.status != http.StatusOK:
-		// 400 or 401 here means the credentials are wrong: no retry helps.
-		return "", 0, fmt.Errorf("fetching access token: status %d (check the client id and secret)", res.status)
+		// 400 or 401 here means the credentials are wrong: no retry helps,
+		// in this search or a later one.
+		return "", 0, &refusedError{fmt.Errorf("fetching access token: status %d (check the client id and secret)", res.status)}
 	}
 
 	var tr tokenResponse

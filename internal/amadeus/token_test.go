@@ -201,3 +201,51 @@ func TestTokenRequestTimeoutHidesSecret(t *testing.T) {
 		t.Errorf("token requests = %d, want 1 with MaxRetries -1", token)
 	}
 }
+
+// TestTokenRefusalCachedForTheRun runs searches against a token endpoint
+// that always fails. Wrong credentials are asked about once per run; a
+// transient failure is retried by every search as before.
+func TestTokenRefusalCachedForTheRun(t *testing.T) {
+	const searches = 5
+	tests := []struct {
+		name          string
+		status        int
+		wantRetryable bool
+		wantTokenHits int
+	}{
+		{"401 invalid_client", http.StatusUnauthorized, false, 1},
+		{"400 invalid_request", http.StatusBadRequest, false, 1},
+		{"503 retried by each search", http.StatusServiceUnavailable, true, searches * 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, func(c *Config) { c.MaxRetries = 3 })
+			h.fake.onToken = func(w http.ResponseWriter, r *http.Request, hit int) {
+				w.WriteHeader(tt.status)
+				fmt.Fprint(w, `{"error":"invalid_client","error_description":"Client credentials are invalid"}`)
+			}
+			var first error
+			for i := range searches {
+				_, err := h.client.Search(t.Context(), syd)
+				if err == nil {
+					t.Fatalf("search %d succeeded, want an error", i)
+				}
+				if got := provider.IsRetryable(err); got != tt.wantRetryable {
+					t.Errorf("search %d: IsRetryable(%v) = %v, want %v", i, err, got, tt.wantRetryable)
+				}
+				if first == nil {
+					first = err
+				} else if err.Error() != first.Error() {
+					t.Errorf("search %d error = %q, want the first one, %q", i, err, first)
+				}
+			}
+			if token, search := h.fake.hits(); token != tt.wantTokenHits || search != 0 {
+				t.Errorf("server saw %d token and %d search requests over %d searches, want %d and 0",
+					token, search, searches, tt.wantTokenHits)
+			}
+			if got := h.client.Stats().TokenFetches; got != int64(tt.wantTokenHits) {
+				t.Errorf("Stats().TokenFetches = %d, want %d", got, tt.wantTokenHits)
+			}
+		})
+	}
+}

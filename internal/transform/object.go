@@ -42,6 +42,7 @@ type ObjectResult struct {
 	Summary
 	Curated    string // URI of the observations
 	Quarantine string // URI of the rejections; empty when there were none
+	Size       int64  // bytes of the raw object as stored
 }
 
 // Object transforms the object under inKey of in and stores the
@@ -51,11 +52,12 @@ type ObjectResult struct {
 // complete.
 func Object(ctx context.Context, in objstore.Store, inKey string, cur objstore.Store, curatedKey string, qua objstore.Store, quarantineKey string, opt Options) (ObjectResult, error) {
 	res := ObjectResult{}
-	body, _, err := in.Get(ctx, inKey)
+	body, info, err := in.Get(ctx, inKey)
 	if err != nil {
 		return res, fmt.Errorf("opening %s: %w", in.URI(inKey), err)
 	}
 	defer body.Close()
+	res.Size = info.Size
 	curSpool, err := objstore.NewSpool("curated")
 	if err != nil {
 		return res, err

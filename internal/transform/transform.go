@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/farepipe/farepipe/internal/amadeus"
+	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/ndjson"
 )
 
@@ -33,6 +34,10 @@ func (s Summary) Rejected() int { return s.RejectedLines + s.RejectedOffers }
 // input: every line was rejected.
 func (s Summary) Empty() bool { return s.Envelopes == 0 && s.RejectedLines > 0 }
 
+// NoRecords reports whether the input held no record at all: a 0-byte
+// object, an empty gzip stream or blank lines only.
+func (s Summary) NoRecords() bool { return s.Lines == 0 }
+
 // Rejection is one quarantined record: where it was, why, and for a line
 // rejected whole, the line itself so the quarantine is self-contained.
 type Rejection struct {
@@ -54,6 +59,10 @@ type Options struct {
 	// Progress, when set, is called every ProgressEvery lines.
 	Progress      func(Summary)
 	ProgressEvery int
+	// Times bounds fetched_at, the instant of every observation of an
+	// envelope; an envelope outside is rejected whole. The clock is read
+	// once per run.
+	Times fare.TimeBounds
 }
 
 // Run reads envelopes from in and writes observations to curated and
@@ -67,6 +76,7 @@ func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt O
 		log = slog.New(slog.DiscardHandler)
 	}
 	var sum Summary
+	window := opt.Times.Window()
 	cw := ndjson.NewWriter(curated)
 	qw := ndjson.NewWriter(quarantine)
 	reject := func(rj Rejection) error {
@@ -130,6 +140,9 @@ func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt O
 			continue
 		}
 		obs, bad, err := rec.Observations()
+		if err == nil {
+			err = window.Check("fetched_at", rec.FetchedAt)
+		}
 		if err != nil {
 			sum.RejectedLines++
 			if err := reject(lineRejection(n, line, err)); err != nil {

@@ -20,6 +20,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 var fetchedAt = time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC)
 
+// clock is the time of every test run: an hour after fetchedAt.
+var clock = fetchedAt.Add(time.Hour)
+
 // exampleBody returns the Flight Offers Search example response, decoded
 // generically so that tests can bend it.
 func exampleBody(t *testing.T) map[string]any {
@@ -37,11 +40,17 @@ func exampleBody(t *testing.T) map[string]any {
 
 func envelopeLine(t *testing.T, search raw.Search, status int, body any) []byte {
 	t.Helper()
+	return envelopeAt(t, search, fetchedAt, status, body)
+}
+
+// envelopeAt returns an envelope line fetched at at.
+func envelopeAt(t *testing.T, search raw.Search, at time.Time, status int, body any) []byte {
+	t.Helper()
 	b, err := json.Marshal(body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	line, err := json.Marshal(raw.Envelope{Provider: "amadeus", Search: search, FetchedAt: fetchedAt, Status: status, Body: b})
+	line, err := json.Marshal(raw.Envelope{Provider: "amadeus", Search: search, FetchedAt: at, Status: status, Body: b})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +101,8 @@ func readAll(t *testing.T, data []byte) []map[string]any {
 func run(t *testing.T, in []byte) (Summary, []map[string]any, []map[string]any, []byte) {
 	t.Helper()
 	var cur, qua bytes.Buffer
-	sum, err := Run(context.Background(), bytes.NewReader(in), &cur, &qua, Options{Source: "s3://b/raw/x.ndjson.gz"})
+	sum, err := Run(context.Background(), bytes.NewReader(in), &cur, &qua, Options{Source: "s3://b/raw/x.ndjson.gz",
+		Times: fare.TimeBounds{Now: func() time.Time { return clock }}})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -240,5 +250,73 @@ func TestOutputKey(t *testing.T) {
 		if got := OutputKey(tt.in, tt.from, tt.to); got != tt.want {
 			t.Errorf("OutputKey(%q, %q, %q) = %q, want %q", tt.in, tt.from, tt.to, got, tt.want)
 		}
+	}
+}
+
+// TestRunQuarantinesInstantsOutOfBounds checks that an envelope fetched
+// far in the future or before the floor is quarantined whole, with a reason
+// naming the instant and the bound, while the good envelopes of the same
+// input become observations.
+func TestRunQuarantinesInstantsOutOfBounds(t *testing.T) {
+	body := exampleBody(t)
+	in := gzipLines(t,
+		envelopeAt(t, sydBkk, fetchedAt, 200, body),                                        // 1: good
+		envelopeAt(t, sydBkk, time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), 200, body), // 2: far future
+		envelopeAt(t, sydBkk, clock.Add(10*time.Minute), 200, body),                        // 3: at the skew: good
+		envelopeAt(t, sydBkk, clock.Add(11*time.Minute), 200, body),                        // 4: past the skew
+		envelopeAt(t, sydBkk, time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC), 200, body), // 5: before the floor
+	)
+	sum, obs, rej, _ := run(t, in)
+	if sum.Observations != 2 || len(obs) != 2 || sum.RejectedLines != 3 || sum.Envelopes != 2 {
+		t.Fatalf("summary %s, %d observations written; want 2 observations (lines 1 and 3) and 3 rejected lines", sum, len(obs))
+	}
+	for _, o := range obs {
+		if at := o["observed_at"]; at != "2026-11-21T06:00:00.000Z" && at != "2026-11-21T07:10:00.000Z" {
+			t.Errorf("observation at %v, want one of lines 1 and 3", at)
+		}
+	}
+	want := map[int][]string{
+		2: {`fetched_at "9999-12-31T23:59:59Z"`, "after 2026-11-21T07:10:00Z", "clock 2026-11-21T07:00:00Z plus 10m0s"},
+		4: {`fetched_at "2026-11-21T07:11:00Z"`, "after 2026-11-21T07:10:00Z"},
+		5: {`fetched_at "1999-12-31T23:59:59Z"`, "before 2000-01-01T00:00:00Z"},
+	}
+	if len(rej) != len(want) {
+		t.Fatalf("%d rejections, want %d: %v", len(rej), len(want), rej)
+	}
+	for _, r := range rej {
+		line := int(r["line"].(float64))
+		reason, _ := r["reason"].(string)
+		for _, w := range want[line] {
+			if !strings.Contains(reason, w) {
+				t.Errorf("line %d rejected with %q, want it to mention %q", line, reason, w)
+			}
+		}
+		if want[line] == nil {
+			t.Errorf("line %d rejected with %q, want it accepted", line, reason)
+		}
+		if r["record"] == nil {
+			t.Errorf("line %d: the rejection does not hold the record", line)
+		}
+	}
+}
+
+// TestRunNoRecords checks that an input without any record, a 0-byte
+// object among them, says so and is not taken for one whose records were
+// all rejected.
+func TestRunNoRecords(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"0 bytes":     nil,
+		"empty gzip":  gzipLines(t),
+		"blank lines": []byte("\n\n  \n"),
+	} {
+		sum, obs, rej, _ := run(t, in)
+		if !sum.NoRecords() || sum.Empty() || len(obs) != 0 || len(rej) != 0 {
+			t.Errorf("%s: summary %s, NoRecords %v, Empty %v, %d observations, %d rejections; want NoRecords only",
+				name, sum, sum.NoRecords(), sum.Empty(), len(obs), len(rej))
+		}
+	}
+	in := gzipLines(t, envelopeLine(t, sydBkk, 200, exampleBody(t)))
+	if sum, _, _, _ := run(t, in); sum.NoRecords() {
+		t.Errorf("NoRecords() = true for %s", sum)
 	}
 }

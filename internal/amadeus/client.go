@@ -275,9 +275,9 @@ func (c *Client) searchOnce(ctx context.Context, target string, s raw.Search) (r
 	case res.status == http.StatusUnauthorized:
 		return raw.Envelope{}, &unauthorizedError{token: tok}
 	case res.status == http.StatusTooManyRequests || res.status >= 500:
-		return raw.Envelope{}, &transientError{err: statusError(res.status, res.body), retryAfter: res.retryAfter}
+		return raw.Envelope{}, &transientError{err: statusError(res.status, res.body, c.credentials(tok)...), retryAfter: res.retryAfter}
 	case isRedirect(res.status):
-		return raw.Envelope{}, redirectError(res)
+		return raw.Envelope{}, redirectError(res, c.credentials(tok)...)
 	case res.status < 200:
 		return raw.Envelope{}, fmt.Errorf("unexpected status %d", res.status)
 	case !json.Valid(res.body):

@@ -116,7 +116,9 @@ func (r *Record) check() error {
 		detail := ""
 		if len(r.Body.Errors) > 0 {
 			e := r.Body.Errors[0]
-			detail = fmt.Sprintf(": %d %s %s", e.Code, e.Title, e.Detail)
+			// The record carries no credentials of its own: redact
+			// removes what looks like one.
+			detail = fmt.Sprintf(": %d %s %s", e.Code, redact(e.Title), redact(e.Detail))
 		}
 		return fmt.Errorf("provider answered HTTP %d%s", r.Status, strings.TrimRight(detail, " "))
 	}

@@ -54,12 +54,13 @@ func redirectOrigin(resp *http.Response) string {
 	return u.Scheme + "://" + u.Host
 }
 
-// redirectError describes a 3xx answer that was not followed.
-func redirectError(res *response) error {
+// redirectError describes a 3xx answer that was not followed, naming
+// where it pointed redacted of known (see redact).
+func redirectError(res *response, known ...string) error {
 	if res.location == "" {
 		return fmt.Errorf("status %d: redirect without a location not followed", res.status)
 	}
-	return fmt.Errorf("status %d: redirect to %s not followed: credentials go to the configured origin only", res.status, res.location)
+	return fmt.Errorf("status %d: redirect to %s not followed: credentials go to the configured origin only", res.status, redact(res.location, known...))
 }
 
 // isRedirect reports whether status asks for a redirect.

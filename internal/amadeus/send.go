@@ -164,12 +164,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// statusError describes a failed search response, with the first error the
-// API reports in its body when there is one.
-func statusError(status int, body []byte) error {
+// statusError describes a failed search response, with the title of the
+// first error the API reports in its body when there is one, redacted
+// (see redact) of known and of anything else that looks like a credential.
+func statusError(status int, body []byte, known ...string) error {
 	var er ErrorResponse
 	if json.Unmarshal(body, &er) == nil && len(er.Errors) > 0 && er.Errors[0].Title != "" {
-		return fmt.Errorf("status %d: %s (code %d)", status, er.Errors[0].Title, er.Errors[0].Code)
+		return fmt.Errorf("status %d: %s (code %d)", status, redact(er.Errors[0].Title, known...), er.Errors[0].Code)
 	}
 	return fmt.Errorf("status %d", status)
 }

@@ -120,7 +120,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 
 	switch {
 	case isRedirect(res.status):
-		return "", 0, &refusedError{fmt.Errorf("fetching access token: %w", redirectError(res))}
+		return "", 0, &refusedError{fmt.Errorf("fetching access token: %w", redirectError(res, c.credentials("")...))}
 	case res.status == http.StatusTooManyRequests || res.status >= 500:
 		return "", 0, &transientError{
 			err:        fmt.Errorf("fetching access token: status %d", res.status),

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -15,7 +15,11 @@ import (
 	"github.com/farepipe/farepipe/internal/transform"
 )
 
-func app() *cli.App {
+func app() *cli.App { return newApp(time.Now) }
+
+// newApp returns transform with now as the clock records are judged
+// against.
+func newApp(now func() time.Time) *cli.App {
 	flags := append([]cli.Flag{
 		&cli.StringFlag{Name: "in", EnvVars: []string{"FAREPIPE_IN"},
 			Usage: "raw object to transform: s3://bucket/key or file://path"},
@@ -34,12 +38,17 @@ func app() *cli.App {
 			Usage: "with --in: where to write the observations (default: the input's key under curated/)"},
 		&cli.StringFlag{Name: "quarantine", EnvVars: []string{"FAREPIPE_QUARANTINE"},
 			Usage: "with --in: where to write rejected records (default: the input's key under quarantine/)"},
-	}, step.S3Flags()...)
-	return step.NewApp("transform", "turn a raw object of provider responses into fare observations", flags, run)
+	}, append(configFlags(), step.S3Flags()...)...)
+	return step.NewApp("transform", "turn a raw object of provider responses into fare observations", flags,
+		func(c *cli.Context) error { return run(c, now) })
 }
 
-func run(c *cli.Context) error {
-	log, err := step.Logger(c, os.Stderr)
+func run(c *cli.Context, now func() time.Time) error {
+	log, err := step.Logger(c, c.App.ErrWriter)
+	if err != nil {
+		return err
+	}
+	cfg, err := newConfig(c, now)
 	if err != nil {
 		return err
 	}
@@ -61,26 +70,31 @@ func run(c *cli.Context) error {
 	case c.String("in") == "" && (c.String("curated") != "" || c.String("quarantine") != ""):
 		return step.Usagef("--curated and --quarantine name the outputs of one object: use them with --in")
 	case c.String("event") != "":
-		objs, records, err := selectEvent(c)
+		objs, records, err := selectEvent(c, cfg)
 		if err != nil {
 			return err
 		}
 		log.Info("selected", "event_records", records, "objects", len(objs))
-		return runMany(c, log, objs)
+		return runMany(c, log, cfg, objs)
 	case c.String("prefix") != "":
-		objs, listed, err := selectPrefix(c)
+		objs, listed, err := selectPrefix(c, cfg)
 		if err != nil {
 			return err
 		}
 		log.Info("selected", "prefix", c.String("prefix"), "listed", listed, "objects", len(objs))
-		return runMany(c, log, objs)
+		return runMany(c, log, cfg, objs)
 	default:
-		return runObject(c, log)
+		return runObject(c, log, cfg)
 	}
 }
 
 // runObject transforms the object of --in.
-func runObject(c *cli.Context, log *slog.Logger) error {
+func runObject(c *cli.Context, log *slog.Logger, cfg config) error {
+	if u, err := objstore.ParseURI(c.String("in")); err == nil {
+		if err := cfg.checkInput(u); err != nil {
+			return err
+		}
+	}
 	in, inKey, err := step.OpenInput(c, "in")
 	if err != nil {
 		return err
@@ -93,28 +107,40 @@ func runObject(c *cli.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	res, err := transformObject(c, log, in, inKey, cur, curKey, qua, quaKey)
+	res, err := transformObject(c, log, cfg, in, inKey, cur, curKey, qua, quaKey)
 	if res.Curated == "" { // nothing was stored
 		return err
 	}
-	if oerr := step.OutputsOf(c).SetAll(map[string]string{
-		"curated":      res.Curated,
-		"quarantine":   res.Quarantine,
-		"observations": fmt.Sprint(res.Observations),
-		"rejected":     fmt.Sprint(res.Rejected()),
-		"lines":        fmt.Sprint(res.Lines),
-	}); oerr != nil {
+	empty := 0
+	if res.NoRecords() {
+		empty = 1
+	}
+	if oerr := setOutputs(c, res.Curated, res.Quarantine, res.Summary, empty); oerr != nil {
 		return oerr
 	}
 	return err
 }
 
+// setOutputs writes the output parameters of a run: where its outputs are,
+// its counts, and how many objects held no record at all.
+func setOutputs(c *cli.Context, curated, quarantine string, sum transform.Summary, empty int) error {
+	return step.OutputsOf(c).SetAll(map[string]string{
+		"curated":      curated,
+		"quarantine":   quarantine,
+		"observations": fmt.Sprint(sum.Observations),
+		"rejected":     fmt.Sprint(sum.Rejected()),
+		"lines":        fmt.Sprint(sum.Lines),
+		"empty":        fmt.Sprint(empty),
+	})
+}
+
 // transformObject transforms one object, logs its summary and prints the
 // curated URI. An object nothing could be processed of is a data error;
-// its outputs are stored all the same and res says where.
-func transformObject(c *cli.Context, log *slog.Logger, in objstore.Store, inKey string, cur objstore.Store, curKey string, qua objstore.Store, quaKey string) (transform.ObjectResult, error) {
+// its outputs are stored all the same and res says where. An object without
+// any record is not an error, but a warning: its curated object is empty.
+func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.Store, inKey string, cur objstore.Store, curKey string, qua objstore.Store, quaKey string) (transform.ObjectResult, error) {
 	res, err := transform.Object(c.Context, in, inKey, cur, curKey, qua, quaKey, transform.Options{
-		Logger: log, ProgressEvery: 10000,
+		Logger: log, ProgressEvery: 10000, Times: cfg.times,
 		Progress: func(s transform.Summary) { log.Info("progress", "lines", s.Lines, "bytes", s.Bytes) },
 	})
 	if err != nil {
@@ -123,7 +149,10 @@ func transformObject(c *cli.Context, log *slog.Logger, in objstore.Store, inKey 
 		}
 		return res, err
 	}
-	log.Info("transformed", "in", in.URI(inKey), "curated", res.Curated, "quarantine", res.Quarantine,
+	if res.NoRecords() {
+		log.Warn("empty object: no record to transform", "in", in.URI(inKey), "size", res.Size, "curated", res.Curated)
+	}
+	log.Info("transformed", "in", in.URI(inKey), "empty", res.NoRecords(), "curated", res.Curated, "quarantine", res.Quarantine,
 		"lines", res.Lines, "envelopes", res.Envelopes, "offers", res.Offers, "observations", res.Observations,
 		"rejected_lines", res.RejectedLines, "rejected_offers", res.RejectedOffers, "truncated", res.Truncated,
 		"bytes", res.Bytes)
@@ -139,7 +168,7 @@ func transformObject(c *cli.Context, log *slog.Logger, in objstore.Store, inKey 
 // every object into its own curated and quarantine objects. None is not
 // an error. Every object is tried; the error returned is retryable when
 // any object's was, else a data error.
-func runMany(c *cli.Context, log *slog.Logger, objs []rawObject) error {
+func runMany(c *cli.Context, log *slog.Logger, cfg config, objs []rawObject) error {
 	list, err := json.Marshal(objs)
 	if err != nil {
 		return fmt.Errorf("encoding objects: %w", err)
@@ -159,6 +188,7 @@ func runMany(c *cli.Context, log *slog.Logger, objs []rawObject) error {
 	var curated, quarantined []string
 	var sum transform.Summary
 	var errs []error
+	empty := 0
 	retryable := false
 	for _, o := range objs {
 		in, ok := stores[o.Bucket]
@@ -169,7 +199,7 @@ func runMany(c *cli.Context, log *slog.Logger, objs []rawObject) error {
 			}
 			stores[o.Bucket] = in
 		}
-		res, err := transformObject(c, log, in, o.Key,
+		res, err := transformObject(c, log, cfg, in, o.Key,
 			in, transform.OutputKey(o.Key, transform.AreaRaw, transform.AreaCurated),
 			in, transform.OutputKey(o.Key, transform.AreaRaw, transform.AreaQuarantine))
 		if err != nil {
@@ -178,6 +208,9 @@ func runMany(c *cli.Context, log *slog.Logger, objs []rawObject) error {
 		}
 		if res.Curated == "" {
 			continue
+		}
+		if res.NoRecords() {
+			empty++
 		}
 		curated = append(curated, res.Curated)
 		if res.Quarantine != "" {
@@ -188,13 +221,9 @@ func runMany(c *cli.Context, log *slog.Logger, objs []rawObject) error {
 		sum.RejectedLines += res.RejectedLines
 		sum.RejectedOffers += res.RejectedOffers
 	}
-	if err := outputs.SetAll(map[string]string{
-		"curated":      strings.Join(curated, "\n"),
-		"quarantine":   strings.Join(quarantined, "\n"),
-		"observations": fmt.Sprint(sum.Observations),
-		"rejected":     fmt.Sprint(sum.Rejected()),
-		"lines":        fmt.Sprint(sum.Lines),
-	}); err != nil {
+	log.Info("transformed objects", "objects", len(objs), "empty", empty, "failed", len(errs),
+		"lines", sum.Lines, "observations", sum.Observations, "rejected", sum.Rejected())
+	if err := setOutputs(c, strings.Join(curated, "\n"), strings.Join(quarantined, "\n"), sum, empty); err != nil {
 		return err
 	}
 	switch {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/farepipe/farepipe/internal/step"
 )
@@ -17,13 +18,27 @@ const eventDir = "../../internal/s3event/testdata"
 // standard output.
 func runApp(t *testing.T, stdin string, args ...string) (int, string) {
 	t.Helper()
-	a := app()
-	var out bytes.Buffer
+	r := runAt(t, time.Now, stdin, args...)
+	return step.ExitCode(r.err), r.out
+}
+
+// result is what one run of transform did.
+type result struct {
+	err error
+	out string // standard output
+	log string // standard error: the JSON log
+}
+
+// runAt runs transform with now as its clock.
+func runAt(t *testing.T, now func() time.Time, stdin string, args ...string) result {
+	t.Helper()
+	a := newApp(now)
+	var out, log bytes.Buffer
 	a.Writer = &out
-	a.ErrWriter = &out
+	a.ErrWriter = &log
 	a.Reader = strings.NewReader(stdin)
 	err := a.RunContext(context.Background(), append([]string{"transform"}, args...))
-	return step.ExitCode(err), out.String()
+	return result{err: err, out: out.String(), log: log.String()}
 }
 
 func TestEventList(t *testing.T) {

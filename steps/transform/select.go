@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/s3event"
 	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/transform"
 )
 
 // rawObject is one raw object chosen by --event or --prefix, as the
@@ -26,8 +29,9 @@ type rawObject struct {
 
 // selectEvent returns the objects created in the notification of --event,
 // each once. A notification that creates nothing (an s3:TestEvent, a
-// removal) yields none.
-func selectEvent(c *cli.Context) ([]rawObject, int, error) {
+// removal) yields none. One that names an object cfg refuses is a data
+// error naming every such object, and selects nothing.
+func selectEvent(c *cli.Context, cfg config) ([]rawObject, int, error) {
 	body, err := readEvent(c)
 	if err != nil {
 		return nil, 0, err
@@ -37,8 +41,16 @@ func selectEvent(c *cli.Context) ([]rawObject, int, error) {
 		return nil, 0, step.Data(fmt.Errorf("reading event notification: %w", err))
 	}
 	objs := []rawObject{}
+	var refused []error
 	for _, o := range s3event.Created(all) {
+		if err := cfg.checkInput(objstore.URI{Scheme: "s3", Bucket: o.Bucket, Key: o.Key}); err != nil {
+			refused = append(refused, err)
+			continue
+		}
 		objs = append(objs, rawObject{Bucket: o.Bucket, Key: o.Key, URI: o.URI()})
+	}
+	if len(refused) > 0 {
+		return nil, len(all), step.Data(fmt.Errorf("refusing the event notification: %w", errors.Join(refused...)))
 	}
 	return objs, len(all), nil
 }
@@ -71,8 +83,9 @@ var rawSuffixes = []string{".ndjson.gz", ".ndjson"}
 
 // selectPrefix returns the raw batches under the --prefix URI, in key
 // order, limited to the date=YYYY-MM-DD partitions from --from to --to
-// when either is set.
-func selectPrefix(c *cli.Context) ([]rawObject, int, error) {
+// when either is set. Objects under farepipe's output areas are not raw
+// batches and are left out; a prefix cfg refuses is a data error.
+func selectPrefix(c *cli.Context, cfg config) ([]rawObject, int, error) {
 	from, to := c.String("from"), c.String("to")
 	for _, f := range []string{"from", "to"} {
 		if d := c.String(f); d != "" {
@@ -88,6 +101,11 @@ func selectPrefix(c *cli.Context) ([]rawObject, int, error) {
 	if err != nil {
 		return nil, 0, step.Usagef("--prefix: %w", err)
 	}
+	dir := u // the prefix as a directory, checked as an object in it
+	dir.Key = path.Join(u.Key, "*")
+	if err := cfg.checkInput(dir); err != nil {
+		return nil, 0, err
+	}
 	st, prefix, err := step.OpenInput(c, "prefix")
 	if err != nil {
 		return nil, 0, err
@@ -99,7 +117,7 @@ func selectPrefix(c *cli.Context) ([]rawObject, int, error) {
 			return nil, listed, fmt.Errorf("listing %s: %w", st.URI(prefix), err)
 		}
 		listed++
-		if !hasSuffix(info.Key, rawSuffixes) || !inDates(info.Key, from, to) {
+		if !hasSuffix(info.Key, rawSuffixes) || !inDates(info.Key, from, to) || transform.CheckInputKey(info.Key) != nil {
 			continue
 		}
 		objs = append(objs, rawObject{Bucket: u.Bucket, Key: info.Key, URI: st.URI(info.Key)})

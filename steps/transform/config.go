@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/farepipe/farepipe/internal/fare"
+	"github.com/farepipe/farepipe/internal/objstore"
+	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/transform"
+)
+
+// Flag names of the settings in config.
+const (
+	flagMaxClockSkew   = "max-clock-skew"
+	flagMinObservedAt  = "min-observed-at"
+	flagAllowedBuckets = "allowed-buckets"
+)
+
+func configFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: flagMaxClockSkew, Value: fare.DefaultMaxClockSkew.String(), EnvVars: []string{"FAREPIPE_MAX_CLOCK_SKEW"},
+			Usage: "quarantine records fetched more than this after transform's clock (a Go duration)"},
+		&cli.StringFlag{Name: flagMinObservedAt, Value: fare.DefaultMinObservedAt.Format(time.RFC3339), EnvVars: []string{"FAREPIPE_MIN_OBSERVED_AT"},
+			Usage: "quarantine records fetched before this instant (RFC 3339)"},
+		&cli.StringFlag{Name: flagAllowedBuckets, EnvVars: []string{"FAREPIPE_ALLOWED_BUCKETS"},
+			Usage: "comma-separated buckets transform may read from; an input elsewhere is refused with exit code 3 (empty: any)"},
+	}
+}
+
+// config holds the settings of transform beyond its input, checked before
+// any I/O.
+type config struct {
+	times   fare.TimeBounds
+	buckets []string // allowed buckets; none: any
+}
+
+// newConfig reads and checks the flags of config; now is the clock
+// observations are judged against. An empty time bound (an environment
+// variable set to "") is its default.
+func newConfig(c *cli.Context, now func() time.Time) (config, error) {
+	cfg := config{times: fare.TimeBounds{Now: now}}
+	if v := c.String(flagMaxClockSkew); v != "" {
+		skew, err := time.ParseDuration(v)
+		if err != nil || skew <= 0 {
+			return config{}, step.Usagef("--%s %q: want a positive duration such as 10m", flagMaxClockSkew, v)
+		}
+		cfg.times.MaxSkew = skew
+	}
+	if v := c.String(flagMinObservedAt); v != "" {
+		floor, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return config{}, step.Usagef("--%s %q: want an RFC 3339 instant such as 2000-01-01T00:00:00Z", flagMinObservedAt, v)
+		}
+		if !floor.Before(now()) {
+			return config{}, step.Usagef("--%s %s is not in the past: every record would be quarantined", flagMinObservedAt, v)
+		}
+		cfg.times.Min = floor
+	}
+	for _, b := range strings.Split(c.String(flagAllowedBuckets), ",") {
+		if b = strings.TrimSpace(b); b == "" {
+			continue
+		}
+		if _, err := objstore.ParseURI("s3://" + b); err != nil {
+			return config{}, step.Usagef("--%s: %w", flagAllowedBuckets, err)
+		}
+		cfg.buckets = append(cfg.buckets, b)
+	}
+	return cfg, nil
+}
+
+// checkInput returns a data error when the object or prefix u may not be
+// read as raw input: it lies in a bucket not allowed, or under an area
+// farepipe writes its outputs to.
+func (cfg config) checkInput(u objstore.URI) error {
+	if u.Scheme == "s3" && len(cfg.buckets) > 0 && !slices.Contains(cfg.buckets, u.Bucket) {
+		return step.Data(fmt.Errorf("%s: bucket %q is not among --%s (%s)", u, u.Bucket, flagAllowedBuckets, strings.Join(cfg.buckets, ",")))
+	}
+	if err := transform.CheckInputKey(u.Key); err != nil {
+		return step.Data(fmt.Errorf("%s: %w", u, err))
+	}
+	return nil
+}

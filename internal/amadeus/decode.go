@@ -150,17 +150,17 @@ func (d *decoder) segment(s *segment) bool {
 	})
 }
 
-func (d *decoder) price(p *Price) bool {
+func (d *decoder) price(p *offerPrice) bool {
 	return d.Object(priceFields, func(f int) bool {
 		switch f {
 		case 0:
 			return d.str(&p.Currency)
 		case 1:
-			return d.str(&p.Total)
+			return d.amount(&p.Total)
 		case 2:
-			return d.str(&p.Base)
+			return d.amount(&p.Base)
 		default:
-			return d.str(&p.GrandTotal)
+			return d.amount(&p.GrandTotal)
 		}
 	})
 }

@@ -27,7 +27,7 @@ type Record struct {
 type offer struct {
 	ID                     string            `json:"id"`
 	Itineraries            []itinerary       `json:"itineraries"`
-	Price                  Price             `json:"price"`
+	Price                  offerPrice        `json:"price"`
 	ValidatingAirlineCodes []string          `json:"validatingAirlineCodes"`
 	TravelerPricings       []travelerPricing `json:"travelerPricings"`
 }
@@ -171,18 +171,8 @@ func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
 			return key, fare.Money{}, err
 		}
 	}
-	total := o.Price.GrandTotal
-	if total == "" {
-		total = o.Price.Total
-	}
-	price, err := fare.ParseMoney(total, o.Price.Currency)
-	if err != nil {
-		return key, price, err
-	}
-	if price.Minor <= 0 {
-		return key, price, &fare.FieldError{Field: "price.total", Value: total, Reason: "not positive"}
-	}
-	return key, price, nil
+	price, err := o.price()
+	return key, price, err
 }
 
 func knownCurrency(c string) bool {

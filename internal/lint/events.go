@@ -13,6 +13,7 @@ import (
 	aev1 "github.com/argoproj/argo-events/pkg/apis/events/v1alpha1"
 	wfv1 "github.com/argoproj/argo-workflows/v3/pkg/apis/workflow/v1alpha1"
 	"github.com/argoproj/argo-workflows/v3/workflow/validate"
+	"gopkg.in/yaml.v3"
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
@@ -52,6 +53,9 @@ func (l *linter) checkSensor(ctx context.Context, d *doc, s *aev1.Sensor) {
 		case ok && !slices.Contains(eventNames(es), dep.EventName):
 			l.report(d, at(n, "eventName"), "dependency %q: EventSource %q has no event %q (it has %s)", dep.Name, dep.EventSourceName, dep.EventName, strings.Join(eventNames(es), ", "))
 		}
+		if dep.Filters != nil {
+			l.checkDataFilters(d, dep.Name, dep.Filters.Data, at(n, "filters", "data"))
+		}
 	}
 	if len(s.Spec.Triggers) == 0 {
 		l.report(d, at(d.node, "spec"), "Sensor %q has no triggers", s.Name)
@@ -59,6 +63,30 @@ func (l *linter) checkSensor(ctx context.Context, d *doc, s *aev1.Sensor) {
 	names := map[string]bool{}
 	for i := range s.Spec.Triggers {
 		l.checkTrigger(ctx, d, &s.Spec.Triggers[i], []any{"spec", "triggers", i}, deps, names)
+	}
+}
+
+// checkDataFilters checks a dependency's data filters: a path, values,
+// and string values that are regular expressions anchored at both ends.
+// Argo matches a string filter unanchored, so "farepipe" would also admit
+// the bucket "farepipe-old".
+func (l *linter) checkDataFilters(d *doc, dep string, filters []aev1.DataFilter, n *yaml.Node) {
+	for i, f := range filters {
+		fn := at(n, i)
+		if f.Path == "" || len(f.Value) == 0 {
+			l.report(d, fn, "dependency %q: data filter %d needs a path and values", dep, i)
+			continue
+		}
+		if f.Type != aev1.JSONTypeString {
+			continue
+		}
+		for _, v := range f.Value {
+			if _, err := regexp.Compile(v); err != nil {
+				l.report(d, at(fn, "value"), "dependency %q: data filter %d: %v", dep, i, err)
+			} else if !strings.HasPrefix(v, "^") || !strings.HasSuffix(v, "$") {
+				l.report(d, at(fn, "value"), "dependency %q: data filter %d: value %q is not anchored with ^ and $: Argo matches it anywhere in %s", dep, i, v, f.Path)
+			}
+		}
 	}
 }
 

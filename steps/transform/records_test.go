@@ -36,18 +36,6 @@ func envelope(t *testing.T, at string) string {
 		`"fetched_at":"` + at + `","status":200,"body":` + compact.String() + "}\n"
 }
 
-// writeObject writes body as the object key below dir.
-func writeObject(t *testing.T, dir, key, body string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // readLines returns the lines of a gzip NDJSON file.
 func readLines(t *testing.T, p string) []string {
 	t.Helper()

@@ -216,6 +216,15 @@ build_elasticmq() {
 	fi
 }
 
+# built_all reports whether every service is already in the cache, so that
+# a caller can skip the build lock (which a long cluster build may hold).
+built_all() {
+	local sum
+	sum="$(sha256sum "$ES_NODE_SRC" | cut -c1-12)"
+	[[ -x "$MINIO_BIN" && -d "$ES_DIR/lib" && -d "$ES_DIR/classes-$sum" && -d "$ELASTICMQ_DIR/lib" ]] &&
+		command -v java >/dev/null && command -v curl >/dev/null
+}
+
 build_all() {
 	ensure_cmds curl:curl java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless mvn:maven ps:procps
 	build_minio

@@ -232,7 +232,10 @@ show() {
 
 cmd_up() {
 	lock_run
-	with_build_lock build_all
+	built_all || with_build_lock build_all
+	# The launcher's class directory of this source, in case the build was
+	# skipped.
+	ln -sfn "classes-$(sha256sum "$ES_NODE_SRC" | cut -c1-12)" "$ES_DIR/classes"
 	up_minio
 	up_es
 	up_sqs

@@ -147,12 +147,12 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "index      %d observations: %d new change points, %d unchanged, %d duplicate, %d stale, %d rejected, %d failed (%s)\n",
+	fmt.Fprintf(out, "index      %d observations: %d new change points, %d unchanged, %d duplicate, %d rejected, %d failed (%s)\n",
 		is.Read, is.Count(esindex.Created), is.Count(esindex.Unchanged), is.Count(esindex.Duplicate),
-		is.Count(esindex.Stale), is.Count(esindex.DeadLettered), is.Count(esindex.Failed), since(start))
+		is.Count(esindex.DeadLettered), is.Count(esindex.Failed), since(start))
 	fmt.Fprintf(out, "           %d series updated in %s\n", is.Latest, esindex.LatestIndex(prefix))
-	if is.Count(esindex.Failed) > 0 {
-		return step.Retryable(fmt.Errorf("%d observations could not be indexed yet", is.Count(esindex.Failed)))
+	if !is.Complete() {
+		return step.Retryable(fmt.Errorf("%d observations and %d writes could not be done yet", is.Count(esindex.Failed), is.WritesFailed))
 	}
 	return nil
 }

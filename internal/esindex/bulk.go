@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"time"
 
@@ -13,11 +14,14 @@ import (
 
 // op is one bulk write.
 type op struct {
-	action  string // "create" or "index"
+	action  string // "create", "index" or "delete"
 	index   string
 	id      string
 	version int64 // external version; 0 for none
-	body    []byte
+	// seqNo and primaryTerm make the write conditional on the stored
+	// document being where it was read; primaryTerm 0 for none.
+	seqNo, primaryTerm int64
+	body               []byte // nil for a delete
 }
 
 // answer is the final answer for one op.
@@ -60,8 +64,9 @@ type sender struct {
 // allocation) per item.
 type itemBody struct {
 	bytes.Reader
-	answer  *answer
-	version int64
+	answer             *answer
+	version            int64
+	seqNo, primaryTerm int64
 }
 
 // send writes ops and returns one answer per op, in order; the answers are
@@ -155,6 +160,24 @@ func (s *sender) item(o *op, body *itemBody, a *answer) esutil.BulkIndexerItem {
 		it.Version = &body.version
 		it.VersionType = "external"
 	}
+	if o.primaryTerm > 0 {
+		body.seqNo, body.primaryTerm = o.seqNo, o.primaryTerm
+		it.IfSeqNo, it.IfPrimaryTerm = &body.seqNo, &body.primaryTerm
+	}
+	if o.body == nil {
+		// A delete has no document line, so its answer is not found
+		// through the body; deletes are few.
+		it.Body = nil
+		it.OnSuccess = func(_ context.Context, _ esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem) {
+			*a = answer{class: classOK, status: r.Status}
+		}
+		it.OnFailure = func(_ context.Context, _ esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem, err error) {
+			*a = failureAnswer(r, err)
+			if err == nil && r.Status == http.StatusNotFound {
+				*a = answer{class: classOK, status: r.Status} // nothing to delete: done
+			}
+		}
+	}
 	return it
 }
 
@@ -163,11 +186,15 @@ func onSuccess(_ context.Context, it esutil.BulkIndexerItem, r esutil.BulkIndexe
 }
 
 func onFailure(_ context.Context, it esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem, err error) {
+	*it.Body.(*itemBody).answer = failureAnswer(r, err)
+}
+
+func failureAnswer(r esutil.BulkIndexerResponseItem, err error) answer {
 	a := answer{class: classify(r.Status, err), status: r.Status, typ: r.Error.Type, reason: r.Error.Reason}
 	if err != nil {
 		a.reason = err.Error()
 	}
-	*it.Body.(*itemBody).answer = a
+	return a
 }
 
 // resize returns s with length n, reusing its array when it is large

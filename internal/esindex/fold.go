@@ -1,8 +1,8 @@
 package esindex
 
 import (
+	"fmt"
 	"slices"
-	"time"
 
 	"github.com/farepipe/farepipe/internal/fare"
 )
@@ -12,77 +12,238 @@ type Outcome int
 
 // The outcomes of a record; every record ends in exactly one.
 const (
-	Created      Outcome = iota // stored as a new change point
-	Duplicate                   // already indexed (same id, or same instant as latest)
-	Unchanged                   // same price as before: folded into latest, not stored
-	Stale                       // older than latest and redundant with the stored history
+	Created      Outcome = iota // a change point of its series: stored in the change log
+	Duplicate                   // its instant was already in its series (indexed before, or twice in the input)
+	Unchanged                   // same price as the observation before it: counted in latest, not stored again
 	DeadLettered                // rejected for good, written to the dead-letter output
-	Failed                      // still failing after retries (retryable)
+	Failed                      // a write it needs still failed after retries (retryable)
 	numOutcomes
 )
 
-var outcomeNames = [...]string{"created", "duplicate", "unchanged", "stale", "dead_lettered", "failed"}
+var outcomeNames = [...]string{"created", "duplicate", "unchanged", "dead_lettered", "failed"}
 
 func (o Outcome) String() string { return outcomeNames[o] }
 
-// plan is what folding one series' observations against its latest document
-// decided: the change points to create, the observations that are late and
-// need the stored history, the new latest document, and an outcome for each
-// observation that is already settled.
+// plan is what folding new observations into a series decided: its new
+// latest document and the change-log writes that bring the change log to
+// the new history.
 type plan struct {
-	create  []fare.Observation // change points, oldest first
-	late    []fare.Observation // older than the latest document
-	latest  Latest             // the new latest document, when changed
-	changed bool               // latest is to be written
-	settled [numOutcomes]int   // Duplicate and Unchanged decided here
+	latest  Latest           // the new latest document, when changed
+	changed bool             // some observation was new: latest is to be written
+	upserts []entry          // change points to write
+	fresh   []bool           // upserts[i] is one of the new observations
+	deletes []int64          // instants of change points no longer so
+	settled [numOutcomes]int // Created, Unchanged and Duplicate of the new observations
 }
 
-// fold folds a series' observations, in any order, onto its current latest
-// document (nil when the series is new). It does no I/O. It sorts obs and
-// reuses its array for the change points: obs is not to be read after.
-func fold(cur *Latest, obs []fare.Observation) plan {
-	slices.SortStableFunc(obs, func(a, b fare.Observation) int { return a.ObservedAt.Compare(b.ObservedAt) })
-	var p plan
-	var state Latest
-	has := cur != nil
-	if has {
-		state = *cur
-	}
-	create := obs[:0] // never ahead of the observation being read
-	var prev time.Time
+// fold merges a series' new observations, in any order, into its history
+// (cur is nil for a new series) and derives from the union what one
+// sequential pass in observed_at order would have stored. It does no I/O.
+// It sorts obs.
+func fold(cur *Latest, obs []fare.Observation) (plan, error) {
+	sortObservations(obs)
+	add := make([]entry, len(obs))
 	for i := range obs {
-		o := &obs[i]
-		at := o.ObservedAt
-		switch {
-		case i > 0 && at.Equal(prev):
-			p.settled[Duplicate]++ // the same observation twice in one input
-		case has && at.Equal(state.LastSeen):
-			p.settled[Duplicate]++
-		case has && at.Before(state.LastSeen):
-			p.late = append(p.late, *o)
-		case has && o.Price.Minor == state.Price.Minor:
-			state.LastSeen = at
-			state.Offers = o.Offers
-			state.Observations++
-			p.settled[Unchanged]++
-			p.changed = true
-		default:
-			next := Latest{Key: o.Key, SeriesID: o.SeriesID, Price: o.Price, ObservationID: o.ID,
-				ChangedAt: at, FirstSeen: at, LastSeen: at, Observations: 1, ChangePoints: 1, Offers: o.Offers}
-			if has {
-				next.FirstSeen = state.FirstSeen
-				next.Observations = state.Observations + 1
-				next.ChangePoints = state.ChangePoints + 1
-			}
-			state, has = next, true
-			create = append(create, *o)
-			p.changed = true
+		add[i] = entryOf(&obs[i])
+	}
+	if cur != nil && len(cur.History) > 0 && add[0].at > cur.LastSeen.UnixMilli() {
+		return foldAfter(cur, add)
+	}
+	var old []entry
+	if cur != nil {
+		var err error
+		if old, err = cur.entries(); err != nil {
+			return plan{}, err
 		}
-		prev = at
 	}
-	p.create = create
-	if p.changed {
-		p.latest = state
+	dup := make([]bool, len(add))
+	all := merge(make([]entry, 0, len(old)+len(add)), old, add, dup)
+	was, now := changePoints(nil, old), changePoints(nil, all)
+
+	var p plan
+	for i, e := range add {
+		switch {
+		case dup[i]:
+			p.settled[Duplicate]++
+		case containsSorted(now, e.at):
+			p.settled[Created]++
+		default:
+			p.settled[Unchanged]++
+		}
 	}
-	return p
+	if len(all) == len(old) {
+		return p, nil // nothing new
+	}
+	for _, at := range now {
+		if !containsSorted(was, at) {
+			i, _ := slices.BinarySearchFunc(all, at, func(e entry, at int64) int { return cmpInt(e.at, at) })
+			p.upserts = append(p.upserts, all[i])
+			p.fresh = append(p.fresh, containsEntry(add, dup, at))
+		}
+	}
+	for _, at := range was {
+		if !containsSorted(now, at) {
+			p.deletes = append(p.deletes, at)
+		}
+	}
+	key, sid := obs[0].Key, obs[0].SeriesID
+	gen := int64(1)
+	if cur != nil {
+		key, sid, gen = cur.Key, cur.SeriesID, max(cur.Gen, 1)+1
+	}
+	l, err := project(key, sid, all, len(now), encodeHistory(nil, all))
+	if err != nil {
+		return plan{}, err
+	}
+	l.Gen, l.Pending = gen, p.pendingInstants()
+	p.latest, p.changed = l, true
+	return p, nil
+}
+
+// foldAfter is fold for new observations all later than the series' last
+// one, the common case: the stored history is extended, not decoded.
+func foldAfter(cur *Latest, add []entry) (plan, error) {
+	var p plan
+	l := *cur
+	l.History = append(history(nil), cur.History...)
+	prev := entry{at: cur.LastSeen.UnixMilli(), minor: cur.Price.Minor, offers: cur.Offers}
+	for _, e := range add {
+		if e.at == prev.at {
+			p.settled[Duplicate]++
+			continue
+		}
+		l.History = l.History.appendEntry(prev, e)
+		l.Observations++
+		if e.minor != prev.minor {
+			p.settled[Created]++
+			p.upserts = append(p.upserts, e)
+			p.fresh = append(p.fresh, true)
+			l.ChangePoints++
+			l.ChangedAt = millis(e.at)
+			l.ObservationID = fare.ObservationID(l.SeriesID, l.ChangedAt)
+		} else {
+			p.settled[Unchanged]++
+		}
+		prev = e
+	}
+	price, err := fare.MoneyFromMinor(prev.minor, l.Key.Currency)
+	if err != nil {
+		return plan{}, fmt.Errorf("series %s: %w", l.SeriesID, err)
+	}
+	l.Price, l.LastSeen, l.Offers = price, millis(prev.at), prev.offers
+	l.Gen = max(cur.Gen, 1) + 1
+	l.Pending = p.pendingInstants()
+	p.latest, p.changed = l, true
+	return p, nil
+}
+
+// project is the latest document of a series whose history is all (not
+// empty) with cps change points: what a sequential pass leaves.
+func project(key fare.SeriesKey, sid string, all []entry, cps int, h history) (Latest, error) {
+	last, changed := all[len(all)-1], 0
+	for i := range all {
+		if isChange(all, i) {
+			changed = i
+		}
+	}
+	price, err := fare.MoneyFromMinor(last.minor, key.Currency)
+	if err != nil {
+		return Latest{}, fmt.Errorf("series %s: %w", sid, err)
+	}
+	changedAt := millis(all[changed].at)
+	return Latest{Key: key, SeriesID: sid, Price: price, ObservationID: fare.ObservationID(sid, changedAt),
+		ChangedAt: changedAt, FirstSeen: millis(all[0].at), LastSeen: millis(last.at),
+		Observations: int64(len(all)), ChangePoints: int64(cps), Offers: last.offers, History: h}, nil
+}
+
+// pendingInstants is the instants of the plan's change-log writes, sorted:
+// what the latest document records as pending until they are done.
+func (p *plan) pendingInstants() []int64 {
+	if len(p.upserts)+len(p.deletes) == 0 {
+		return nil
+	}
+	out := make([]int64, 0, len(p.upserts)+len(p.deletes))
+	for _, e := range p.upserts {
+		out = append(out, e.at)
+	}
+	out = append(out, p.deletes...)
+	slices.Sort(out)
+	return out
+}
+
+// reassert returns the change-log writes that bring the instants pending
+// in cur to what its history says: a write for each change point, a
+// delete for each instant that is not one.
+func reassert(cur *Latest) (upserts []entry, deletes []int64, err error) {
+	if len(cur.Pending) == 0 {
+		return nil, nil, nil
+	}
+	all, err := cur.entries()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, at := range cur.Pending {
+		i, found := slices.BinarySearchFunc(all, at, func(e entry, at int64) int { return cmpInt(e.at, at) })
+		if found && isChange(all, i) {
+			upserts = append(upserts, all[i])
+		} else {
+			deletes = append(deletes, at)
+		}
+	}
+	return upserts, deletes, nil
+}
+
+// entries decodes the history of l. A latest document written before
+// histories were kept has none: it stands for the two observations it
+// names, the change point in force and the last one.
+func (l *Latest) entries() ([]entry, error) {
+	if len(l.History) == 0 {
+		es := []entry{{at: l.ChangedAt.UnixMilli(), minor: l.Price.Minor, offers: l.Offers}}
+		if last := l.LastSeen.UnixMilli(); last > es[0].at {
+			es = append(es, entry{at: last, minor: l.Price.Minor, offers: l.Offers})
+		}
+		return es, nil
+	}
+	es, err := l.History.decode(nil)
+	if err != nil {
+		return nil, fmt.Errorf("latest document of series %s: %w", l.SeriesID, err)
+	}
+	return es, nil
+}
+
+// changePoint is the change-log document of entry e of a series.
+func changePoint(key fare.SeriesKey, sid string, e entry) (fare.Observation, error) {
+	price, err := fare.MoneyFromMinor(e.minor, key.Currency)
+	if err != nil {
+		return fare.Observation{}, fmt.Errorf("series %s: %w", sid, err)
+	}
+	at := millis(e.at)
+	return fare.Observation{ID: fare.ObservationID(sid, at), SeriesID: sid, ObservedAt: at, Key: key,
+		Price: price, Offers: e.offers}, nil
+}
+
+func containsSorted(s []int64, v int64) bool {
+	_, ok := slices.BinarySearch(s, v)
+	return ok
+}
+
+// containsEntry reports whether add holds an entry at instant at that was
+// not a duplicate.
+func containsEntry(add []entry, dup []bool, at int64) bool {
+	for i := range add {
+		if add[i].at == at && !dup[i] {
+			return true
+		}
+	}
+	return false
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -1,6 +1,7 @@
 package esindex
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -22,11 +23,23 @@ type Latest struct {
 	Observations  int64     // observations folded in, change points included
 	ChangePoints  int64     // change points stored while folding in order
 	Offers        int       // offers of the last observation's response in its series
-}
 
-// Version is the external version the document is written with: LastSeen in
-// Unix milliseconds.
-func (l *Latest) Version() int64 { return l.LastSeen.UnixMilli() }
+	// History holds every observation of the series (see history), from
+	// which everything above is derived.
+	History history
+	// Gen counts the writes of the document; the change-log writes of a
+	// fold carry it as their external version.
+	Gen int64
+	// Pending lists the instants whose change-log documents the last fold
+	// wrote or deleted after writing this document, and which the next fold
+	// writes again before its own, in case the last one did not finish.
+	Pending []int64
+
+	// seqNo and primaryTerm are where the stored document was read, for
+	// the conditional write that replaces it; primaryTerm is 0 when the
+	// document was not read from the index.
+	seqNo, primaryTerm int64
+}
 
 // AppendJSON appends the document body.
 func (l *Latest) AppendJSON(b []byte) []byte {
@@ -42,6 +55,19 @@ func (l *Latest) AppendJSON(b []byte) []byte {
 	b = appendTime(append(b, `,"last_seen":`...), l.LastSeen, l.LastSeen, last)
 	b = strconv.AppendInt(append(b, `,"observations":`...), l.Observations, 10)
 	b = strconv.AppendInt(append(b, `,"change_points":`...), l.ChangePoints, 10)
+	b = append(b, `,"history":"`...)
+	b = base64.StdEncoding.AppendEncode(b, l.History)
+	b = strconv.AppendInt(append(b, `","gen":`...), l.Gen, 10)
+	if len(l.Pending) > 0 {
+		b = append(b, `,"pending":[`...)
+		for i, at := range l.Pending {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, at, 10)
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 
@@ -78,6 +104,9 @@ type latestSource struct {
 	LastSeen     time.Time `json:"last_seen"`
 	Observations int64     `json:"observations"`
 	ChangePoints int64     `json:"change_points"`
+	History      []byte    `json:"history"`
+	Gen          int64     `json:"gen"`
+	Pending      []int64   `json:"pending"`
 }
 
 // ParseLatest decodes a stored latest document.
@@ -97,5 +126,6 @@ func ParseLatest(src []byte) (*Latest, error) {
 		SeriesID: s.SeriesID, Price: price, ObservationID: s.ID,
 		ChangedAt: s.ChangedAt.UTC(), FirstSeen: s.FirstSeen.UTC(), LastSeen: s.LastSeen.UTC(),
 		Observations: s.Observations, ChangePoints: s.ChangePoints, Offers: s.Offers,
+		History: s.History, Gen: s.Gen, Pending: s.Pending,
 	}, nil
 }

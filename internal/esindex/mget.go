@@ -61,6 +61,7 @@ func (rn *run) latest(ctx context.Context, ids []string) (map[string]*Latest, er
 		if err != nil {
 			return nil, err
 		}
+		l.seqNo, l.primaryTerm = d.SeqNo, d.PrimaryTerm
 		if current == nil {
 			current = make(map[string]*Latest)
 		}
@@ -89,10 +90,12 @@ type mgetResponse struct {
 }
 
 type mgetDoc struct {
-	ID     string          `json:"_id"`
-	Found  bool            `json:"found"`
-	Source json.RawMessage `json:"_source"`
-	Error  *mgetError      `json:"error"`
+	ID          string          `json:"_id"`
+	Found       bool            `json:"found"`
+	Source      json.RawMessage `json:"_source"`
+	Error       *mgetError      `json:"error"`
+	SeqNo       int64           `json:"_seq_no"`
+	PrimaryTerm int64           `json:"_primary_term"`
 }
 
 type mgetError struct {
@@ -102,7 +105,7 @@ type mgetError struct {
 
 var (
 	mgetFields      = []string{"docs"}
-	mgetDocFields   = []string{"_id", "found", "_source", "error"}
+	mgetDocFields   = []string{"_id", "found", "_source", "_seq_no", "_primary_term", "error"}
 	mgetErrorFields = []string{"type", "reason"}
 )
 
@@ -153,6 +156,10 @@ func (m *mgetResponse) read(data []byte) bool {
 					v, ok := d.Value()
 					doc.Source = append(json.RawMessage(nil), v...)
 					return ok
+				case 3:
+					return d.Null() || d.Int64(&doc.SeqNo)
+				case 4:
+					return d.Null() || d.Int64(&doc.PrimaryTerm)
 				}
 				if d.Null() {
 					doc.Error = nil

@@ -1,13 +1,10 @@
 package esindex
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/farepipe/farepipe/internal/fare"
 )
@@ -18,7 +15,6 @@ type run struct {
 	*Indexer
 	snd         *sender
 	sum         Summary
-	wrote       bool   // change points were written since the last refresh
 	latestIndex string // LatestIndex of the prefix
 	obsIndex    struct {
 		month int // year*12 + month of the last change-log index named
@@ -39,91 +35,253 @@ type run struct {
 
 // series is one series' share of a round.
 type series struct {
-	id        string
-	n         int                // observations in the chunk
-	obs       []fare.Observation // its observations, in input order until folded
-	plan      plan
-	createsOK bool // every change point is stored (created or already there)
+	id   string
+	n    int                // observations in the chunk
+	obs  []fare.Observation // its observations, in input order until folded
+	cur  *Latest            // its stored latest document; nil for none
+	plan plan
 }
 
-// round folds one chunk of observations: read the latest documents of its
-// series, create the change points, settle late observations against the
-// stored history, then write the latest documents.
+// maxAttempts bounds how often a round folds a series again after another
+// run replaced its latest document in between.
+const maxAttempts = 20
+
+// round folds one chunk of observations. For each series it reads the
+// latest document, finishes the change-log writes the last fold of the
+// series left pending, folds the new observations into its history, and
+// replaces the latest document on the condition that nobody replaced it
+// since it was read (otherwise it reads and folds again); only then does it
+// write the change-log documents the fold added and delete those it undid.
+// The latest document is the one place of record: whatever ran before or
+// beside, the series ends as its history says.
 func (rn *run) round(ctx context.Context, chunk []fare.Observation) error {
 	// The bodies of the last round are no longer referenced: its sends
 	// are over, and dead letters copy what they keep.
 	rn.docs = rn.docs[:0]
 	rn.groupSeries(chunk)
-	rn.ids = rn.ids[:0]
+	todo := make([]*series, len(rn.series))
 	for i := range rn.series {
-		rn.ids = append(rn.ids, rn.series[i].id)
+		todo[i] = &rn.series[i]
+	}
+	for attempt := 1; len(todo) > 0; attempt++ {
+		if attempt > maxAttempts {
+			for _, s := range todo {
+				rn.settleFailed(s)
+				rn.sum.WritesFailed++
+			}
+			return nil
+		}
+		if attempt > 1 {
+			if err := rn.snd.sleep(ctx, rn.snd.delay(attempt-1)); err != nil {
+				return err
+			}
+		}
+		var err error
+		if todo, err = rn.fold(ctx, todo); err != nil {
+			return err
+		}
+		if todo, err = rn.finishPending(ctx, todo); err != nil {
+			return err
+		}
+		if todo, err = rn.commit(ctx, todo); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fold reads the latest documents of the series and folds each series'
+// observations into its history. It returns the series that have
+// something to write; the others are settled.
+func (rn *run) fold(ctx context.Context, todo []*series) ([]*series, error) {
+	rn.ids = rn.ids[:0]
+	for _, s := range todo {
+		rn.ids = append(rn.ids, s.id)
 	}
 	current, err := rn.latest(ctx, rn.ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
-
-	creates, owners := rn.ops[:0], rn.owners[:0]
-	for i := range rn.series {
-		s := &rn.series[i]
-		s.plan = fold(current[s.id], s.obs)
-		s.createsOK = true
-		for o := Outcome(0); o < numOutcomes; o++ {
-			rn.sum.Outcomes[o] += s.plan.settled[o]
+	next := todo[:0]
+	for _, s := range todo {
+		s.cur = current[s.id]
+		if s.plan, err = fold(s.cur, s.obs); err != nil {
+			return nil, err
 		}
-		for j := range s.plan.create {
-			creates = append(creates, rn.createOp(&s.plan.create[j]))
-			owners = append(owners, s)
-		}
-	}
-	if err := rn.write(ctx, creates, owners, Created); err != nil {
-		return err
-	}
-
-	if err := rn.settleLate(ctx); err != nil {
-		return err
-	}
-
-	latest, owners := creates[:0], owners[:0]
-	for i := range rn.series {
-		s := &rn.series[i]
-		if !s.plan.changed {
+		if !s.plan.changed && (s.cur == nil || len(s.cur.Pending) == 0) {
+			rn.settle(s)
 			continue
 		}
-		if !s.createsOK {
-			// A change point is missing: leave latest as it was so a later
-			// run folds these observations again.
-			rn.moveUnchanged(Failed, s)
+		next = append(next, s)
+	}
+	return next, nil
+}
+
+// finishPending writes again the change-log documents the last fold of each
+// series left pending. A series whose pending writes fail is settled as
+// failed: folding on would drop them from the record.
+func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, error) {
+	ops, owners := rn.ops[:0], rn.owners[:0]
+	for _, s := range todo {
+		if s.cur == nil || len(s.cur.Pending) == 0 {
 			continue
 		}
+		upserts, deletes, err := reassert(s.cur)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range upserts {
+			o, err := rn.upsertOp(&s.cur.Key, s.id, e, s.cur.Gen)
+			if err != nil {
+				return nil, err
+			}
+			ops, owners = append(ops, o), append(owners, s)
+		}
+		for _, at := range deletes {
+			ops, owners = append(ops, rn.deleteOp(s.id, at, s.cur.Gen)), append(owners, s)
+		}
+	}
+	rn.ops, rn.owners = ops, owners
+	if len(ops) == 0 {
+		return todo, nil
+	}
+	answers, err := rn.snd.send(ctx, ops)
+	if err != nil {
+		return nil, err
+	}
+	failed := map[*series]bool{}
+	for i, a := range answers {
+		// A write rejected for good was dead-lettered when first tried.
+		if a.class != classRetry {
+			continue
+		}
+		rn.sum.WritesFailed++
+		failed[owners[i]] = true
+	}
+	next := todo[:0]
+	for _, s := range todo {
+		switch {
+		case failed[s]:
+			rn.settleFailed(s)
+		case !s.plan.changed:
+			rn.settle(s) // nothing new: the pending writes were all there was
+		default:
+			next = append(next, s)
+		}
+	}
+	return next, nil
+}
+
+// commit replaces the latest documents of the series on the condition that
+// they are as read, then writes the change log of those replaced. It
+// returns the series some other run got to first, to be folded again.
+func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
+	ops := rn.ops[:0]
+	for _, s := range todo {
 		l := &s.plan.latest
 		start := len(rn.docs)
 		rn.docs = l.AppendJSON(rn.docs)
-		latest = append(latest, op{action: "index", index: rn.latestIndex, id: l.SeriesID,
-			version: l.Version(), body: rn.docs[start:len(rn.docs):len(rn.docs)]})
-		owners = append(owners, s)
+		o := op{action: "create", index: rn.latestIndex, id: s.id, body: rn.docs[start:len(rn.docs):len(rn.docs)]}
+		if s.cur != nil {
+			o.action, o.seqNo, o.primaryTerm = "index", s.cur.seqNo, s.cur.primaryTerm
+		}
+		ops = append(ops, o)
 	}
-	rn.ops, rn.owners = latest, owners
-	answers, err := rn.snd.send(ctx, latest)
+	rn.ops = ops
+	answers, err := rn.snd.send(ctx, ops)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	again := todo[:0]
+	var logOps []op
+	var logOwners []*series
+	var logFresh []bool
 	for i, a := range answers {
+		s := todo[i]
 		switch a.class {
 		case classOK:
 			rn.sum.Latest++
+			rn.settle(s)
+			for j, e := range s.plan.upserts {
+				o, err := rn.upsertOp(&s.plan.latest.Key, s.id, e, s.plan.latest.Gen)
+				if err != nil {
+					return nil, err
+				}
+				logOps, logOwners, logFresh = append(logOps, o), append(logOwners, s), append(logFresh, s.plan.fresh[j])
+			}
+			for _, at := range s.plan.deletes {
+				logOps, logOwners = append(logOps, rn.deleteOp(s.id, at, s.plan.latest.Gen)), append(logOwners, s)
+				logFresh = append(logFresh, false)
+			}
 		case classConflict:
-			// A newer observation was folded meanwhile by another run.
-			rn.moveUnchanged(Stale, owners[i])
+			again = append(again, s) // replaced since it was read: fold again
 		case classRetry:
-			rn.moveUnchanged(Failed, owners[i])
+			rn.sum.WritesFailed++
+			rn.settleFailed(s)
 		default:
-			rn.moveUnchanged(DeadLettered, owners[i])
-			if err := rn.cfg.DeadLetter(DeadLetter{ID: latest[i].id, Index: latest[i].index,
-				Status: a.status, Type: a.typ, Reason: "latest document: " + a.reason}); err != nil {
-				return fmt.Errorf("writing dead letter: %w", err)
+			if err := rn.writeDeadLetter(&ops[i], a); err != nil {
+				return nil, err
+			}
+			rn.sum.Outcomes[Duplicate] += s.plan.settled[Duplicate]
+			rn.sum.Outcomes[DeadLettered] += s.plan.settled[Created] + s.plan.settled[Unchanged]
+		}
+	}
+	if len(logOps) == 0 {
+		return again, nil
+	}
+	answers, err = rn.snd.send(ctx, logOps)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range answers {
+		switch a.class {
+		case classOK, classConflict: // a conflict: a later fold of the series wrote it already
+		case classRetry:
+			// The latest document keeps the write pending: the next fold
+			// of the series, a rerun of this input among others, does it
+			// again.
+			rn.sum.WritesFailed++
+			if logFresh[i] {
+				rn.sum.Outcomes[Created]--
+				rn.sum.Outcomes[Failed]++
+			}
+		default:
+			// Rejected for good: the series' history still holds the
+			// observation, the change log cannot.
+			if logFresh[i] {
+				rn.sum.Outcomes[Created]--
+				rn.sum.Outcomes[DeadLettered]++
+			}
+			if err := rn.writeDeadLetter(&logOps[i], a); err != nil {
+				return nil, err
 			}
 		}
+	}
+	return again, nil
+}
+
+// settle files the observations of a series as its plan decided.
+func (rn *run) settle(s *series) {
+	for o := Outcome(0); o < numOutcomes; o++ {
+		rn.sum.Outcomes[o] += s.plan.settled[o]
+	}
+}
+
+// settleFailed files the new observations of a series as Failed: a write
+// they need did not happen.
+func (rn *run) settleFailed(s *series) {
+	rn.sum.Outcomes[Duplicate] += s.plan.settled[Duplicate]
+	rn.sum.Outcomes[Failed] += s.plan.settled[Created] + s.plan.settled[Unchanged]
+}
+
+// writeDeadLetter records a write Elasticsearch rejected for good.
+func (rn *run) writeDeadLetter(o *op, a answer) error {
+	dl := DeadLetter{ID: o.id, Index: o.index, Status: a.status, Type: a.typ, Reason: a.reason}
+	if o.body != nil {
+		dl.Record = append(json.RawMessage(nil), o.body...) // the body's buffer is reused
+	}
+	if err := rn.cfg.DeadLetter(dl); err != nil {
+		return fmt.Errorf("writing dead letter: %w", err)
 	}
 	return nil
 }
@@ -179,19 +337,24 @@ func (rn *run) groupSeries(chunk []fare.Observation) {
 	}
 }
 
-// moveUnchanged re-files the observations a series folded as Unchanged when
-// its latest document could not be written.
-func (rn *run) moveUnchanged(to Outcome, s *series) {
-	n := s.plan.settled[Unchanged]
-	rn.sum.Outcomes[Unchanged] -= n
-	rn.sum.Outcomes[to] += n
-}
-
-func (rn *run) createOp(o *fare.Observation) op {
+// upsertOp writes the change-log document of entry e of a series, as
+// generation gen of the series' latest document.
+func (rn *run) upsertOp(key *fare.SeriesKey, sid string, e entry, gen int64) (op, error) {
+	o, err := changePoint(*key, sid, e)
+	if err != nil {
+		return op{}, err
+	}
 	start := len(rn.docs)
 	rn.docs = o.AppendJSON(rn.docs)
-	return op{action: "create", index: rn.observationsIndex(o.ObservedAt), id: o.ID,
-		body: rn.docs[start:len(rn.docs):len(rn.docs)]}
+	return op{action: "index", index: rn.observationsIndex(o.ObservedAt), id: o.ID, version: gen,
+		body: rn.docs[start:len(rn.docs):len(rn.docs)]}, nil
+}
+
+// deleteOp deletes the change-log document of a series at instant at, as
+// generation gen of the series' latest document.
+func (rn *run) deleteOp(sid string, at int64, gen int64) op {
+	t := millis(at)
+	return op{action: "delete", index: rn.observationsIndex(t), id: fare.ObservationID(sid, t), version: gen}
 }
 
 // observationsIndex is ObservationsIndex for the run's prefix, named once a
@@ -202,108 +365,4 @@ func (rn *run) observationsIndex(t time.Time) string {
 		rn.obsIndex.month, rn.obsIndex.name = month, ObservationsIndex(rn.cfg.Prefix, t)
 	}
 	return rn.obsIndex.name
-}
-
-// write sends create ops and files each observation under ok when created,
-// Duplicate on 409, Failed or DeadLettered otherwise; a series with a
-// change point neither created nor present is marked.
-func (rn *run) write(ctx context.Context, ops []op, owners []*series, ok Outcome) error {
-	answers, err := rn.snd.send(ctx, ops)
-	if err != nil {
-		return err
-	}
-	for i, a := range answers {
-		switch a.class {
-		case classOK:
-			rn.sum.Outcomes[ok]++
-			rn.wrote = true
-		case classConflict:
-			rn.sum.Outcomes[Duplicate]++
-		case classRetry:
-			rn.sum.Outcomes[Failed]++
-			owners[i].createsOK = false
-		default:
-			owners[i].createsOK = false
-			record := append(json.RawMessage(nil), ops[i].body...) // the body's buffer is reused
-			if err := rn.deadLetter(DeadLetter{ID: ops[i].id, Index: ops[i].index, Status: a.status,
-				Type: a.typ, Reason: a.reason, Record: record}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// settleLate stores the late observations that change the price in force at
-// their instant and files the others as Stale.
-func (rn *run) settleLate(ctx context.Context) error {
-	var ops []op
-	var owners []*series
-	for i := range rn.series {
-		s := &rn.series[i]
-		for j := range s.plan.late {
-			o := &s.plan.late[j]
-			if rn.wrote {
-				if err := rn.refresh(ctx, ObservationsPattern(rn.cfg.Prefix)); err != nil {
-					return err
-				}
-				rn.wrote = false
-			}
-			prev, found, err := rn.priceAt(ctx, o.SeriesID, o.ObservedAt)
-			if err != nil {
-				return err
-			}
-			if found && prev == o.Price.Minor {
-				rn.sum.Outcomes[Stale]++
-				continue
-			}
-			ops = append(ops, rn.createOp(o))
-			owners = append(owners, s)
-		}
-	}
-	if len(ops) == 0 {
-		return nil
-	}
-	return rn.write(ctx, ops, owners, Created)
-}
-
-// priceAt returns the price of the change point of a series in force at t:
-// the stored one with the greatest observed_at not after t.
-func (rn *run) priceAt(ctx context.Context, seriesID string, t time.Time) (int64, bool, error) {
-	q := map[string]any{
-		"size":    1,
-		"_source": []string{"amount_minor"},
-		"sort":    []any{map[string]any{"observed_at": "desc"}},
-		"query": map[string]any{"bool": map[string]any{"filter": []any{
-			map[string]any{"term": map[string]any{"series_id": seriesID}},
-			map[string]any{"range": map[string]any{"observed_at": map[string]any{"lte": fare.FormatTime(t)}}},
-		}}},
-	}
-	body, _ := json.Marshal(q)
-	ignore := true
-	res, err := esapi.SearchRequest{Index: []string{ObservationsPattern(rn.cfg.Prefix)}, Body: bytes.NewReader(body),
-		IgnoreUnavailable: &ignore}.Do(ctx, rn.es)
-	if err != nil {
-		return 0, false, fmt.Errorf("searching history of series %s: %w", seriesID, err)
-	}
-	defer res.Body.Close()
-	if res.IsError() {
-		return 0, false, fmt.Errorf("searching history of series %s: %w", seriesID, responseError(res))
-	}
-	var out struct {
-		Hits struct {
-			Hits []struct {
-				Source struct {
-					Minor int64 `json:"amount_minor"`
-				} `json:"_source"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		return 0, false, fmt.Errorf("decoding history of series %s: %w", seriesID, err)
-	}
-	if len(out.Hits.Hits) == 0 {
-		return 0, false, nil
-	}
-	return out.Hits.Hits[0].Source.Minor, true, nil
 }

@@ -11,12 +11,22 @@ type Summary struct {
 	Read     int              `json:"read"`
 	Outcomes [numOutcomes]int `json:"-"`
 	Latest   int              `json:"latest_written"` // latest documents written
-	Retries  int              `json:"retries"`        // bulk items sent again
-	ByName   map[string]int   `json:"outcomes"`       // filled by Finish
+	// WritesFailed counts the writes that did not happen after retries:
+	// latest documents, change-log documents written or deleted, those
+	// left pending by an earlier run. Each is also why some record is
+	// Failed, or is a change-log write an earlier fold left pending; the
+	// next run over the same series does it again.
+	WritesFailed int            `json:"writes_failed"`
+	Retries      int            `json:"retries"`  // bulk items sent again
+	ByName       map[string]int `json:"outcomes"` // filled by Finish
 }
 
 // Count returns how many records ended in outcome o.
 func (s *Summary) Count(o Outcome) int { return s.Outcomes[o] }
+
+// Complete reports whether every record and every write succeeded or is
+// settled for good: false means run again (exit 1).
+func (s *Summary) Complete() bool { return s.Outcomes[Failed] == 0 && s.WritesFailed == 0 }
 
 // Accounted reports whether every record read ended in exactly one outcome.
 func (s *Summary) Accounted() bool {
@@ -41,6 +51,7 @@ func (s Summary) String() string {
 	for o := Outcome(0); o < numOutcomes; o++ {
 		b.WriteString(" " + o.String() + "=" + strconv.Itoa(s.Outcomes[o]))
 	}
-	b.WriteString(" latest_written=" + strconv.Itoa(s.Latest) + " retries=" + strconv.Itoa(s.Retries))
+	b.WriteString(" latest_written=" + strconv.Itoa(s.Latest) + " writes_failed=" + strconv.Itoa(s.WritesFailed) +
+		" retries=" + strconv.Itoa(s.Retries))
 	return b.String()
 }

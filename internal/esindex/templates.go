@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8/esapi"
@@ -16,7 +17,7 @@ import (
 // TemplateVersion is the version of the index templates this code writes.
 // Raise it with any mapping change; EnsureTemplates replaces a template
 // whose stored version is lower.
-const TemplateVersion = 1
+const TemplateVersion = 2
 
 // ObservationsIndex names the change-log index an observation belongs to:
 // one index per month of observed_at, "<prefix>-observations-2027.01".
@@ -63,18 +64,35 @@ const latestFields = observationFields + `,
 	"first_seen":     {"type": "date", "format": "strict_date_optional_time"},
 	"last_seen":      {"type": "date", "format": "strict_date_optional_time"},
 	"observations":   {"type": "long"},
-	"change_points":  {"type": "long"}`
+	"change_points":  {"type": "long"},` + historyFields
+
+// historyFields are the fields of a latest document that only the indexer
+// reads: kept in _source, neither indexed nor in doc values. Template
+// version 2 added them; EnsureTemplates adds them to a latest index made
+// by version 1.
+const historyFields = `
+	"history":        {"type": "binary"},
+	"gen":            {"type": "long", "index": false, "doc_values": false},
+	"pending":        {"type": "long", "index": false, "doc_values": false}`
+
+// changeLogSettings keep the record of a deleted change point (see
+// esindex's doc) for two hours, longer than any step runs, so that a
+// write of an older generation arriving late cannot bring it back.
+const changeLogSettings = `"index.gc_deletes": "2h"`
 
 // template renders a composable index template. Mappings are strict: a
 // document with an unknown field is rejected, not silently widened.
-func template(pattern, fields string) []byte {
+func template(pattern, fields, settings string) []byte {
+	if settings != "" {
+		settings = ", " + settings
+	}
 	return []byte(`{
   "index_patterns": [` + strconv.Quote(pattern) + `],
   "priority": 200,
   "version": ` + strconv.Itoa(TemplateVersion) + `,
   "_meta": {"managed_by": "farepipe"},
   "template": {
-    "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+    "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"` + settings + `},
     "mappings": {"dynamic": "strict", "properties": {` + fields + `}}
   }
 }`)
@@ -84,9 +102,9 @@ func template(pattern, fields string) []byte {
 // for the change-log indices and one for the latest index. It leaves a
 // template alone when its stored version is at least TemplateVersion.
 func EnsureTemplates(ctx context.Context, es esapi.Transport, prefix string) error {
-	templates := []struct{ name, pattern, fields string }{
-		{prefix + "-observations", ObservationsPattern(prefix), observationFields},
-		{prefix + "-latest", LatestIndex(prefix), latestFields},
+	templates := []struct{ name, pattern, fields, settings string }{
+		{prefix + "-observations", ObservationsPattern(prefix), observationFields, changeLogSettings},
+		{prefix + "-latest", LatestIndex(prefix), latestFields, ""},
 	}
 	for _, t := range templates {
 		v, err := templateVersion(ctx, es, t.name)
@@ -96,15 +114,41 @@ func EnsureTemplates(ctx context.Context, es esapi.Transport, prefix string) err
 		if v >= TemplateVersion {
 			continue
 		}
-		req := esapi.IndicesPutIndexTemplateRequest{Name: t.name, Body: bytes.NewReader(template(t.pattern, t.fields))}
-		res, err := req.Do(ctx, es)
-		if err != nil {
-			return fmt.Errorf("putting index template %s: %w", t.name, err)
+		req := esapi.IndicesPutIndexTemplateRequest{Name: t.name, Body: bytes.NewReader(template(t.pattern, t.fields, t.settings))}
+		if err := send(ctx, es, req, "putting index template "+t.name); err != nil {
+			return err
 		}
-		err = responseError(res)
-		if err != nil {
-			return fmt.Errorf("putting index template %s: %w", t.name, err)
+		if v == 0 {
+			continue // new: no index made by an older template
 		}
+		// Indices the older template made take the fields and settings
+		// this code needs.
+		ignore := true
+		if t.settings == "" {
+			req := esapi.IndicesPutMappingRequest{Index: []string{t.pattern}, AllowNoIndices: &ignore,
+				IgnoreUnavailable: &ignore, Body: strings.NewReader(`{"properties":{` + historyFields + `}}`)}
+			if err := send(ctx, es, req, "adding history fields to "+t.pattern); err != nil {
+				return err
+			}
+			continue
+		}
+		sreq := esapi.IndicesPutSettingsRequest{Index: []string{t.pattern}, AllowNoIndices: &ignore,
+			IgnoreUnavailable: &ignore, Body: strings.NewReader(`{` + t.settings + `}`)}
+		if err := send(ctx, es, sreq, "setting "+t.pattern); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send sends req and returns its error answer, if any, as a *StatusError.
+func send(ctx context.Context, es esapi.Transport, req esapi.Request, what string) error {
+	res, err := req.Do(ctx, es)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := responseError(res); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

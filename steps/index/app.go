@@ -91,7 +91,7 @@ func run(c *cli.Context) error {
 
 	outputs := step.OutputsOf(c)
 	params := map[string]string{"dead-letter": dlURI, "read": fmt.Sprint(sum.Read),
-		"latest-written": fmt.Sprint(sum.Latest)}
+		"latest-written": fmt.Sprint(sum.Latest), "writes-failed": fmt.Sprint(sum.WritesFailed)}
 	for name, n := range sum.ByName {
 		params[name] = fmt.Sprint(n)
 	}
@@ -100,15 +100,15 @@ func run(c *cli.Context) error {
 	}
 	counts, _ := json.Marshal(sum.ByName)
 	log.Info("indexed", "in", in.URI(inKey), "read", sum.Read, "outcomes", json.RawMessage(counts),
-		"latest_written", sum.Latest, "retries", sum.Retries, "dead_letter", dlURI)
+		"latest_written", sum.Latest, "writes_failed", sum.WritesFailed, "retries", sum.Retries, "dead_letter", dlURI)
 	fmt.Fprintln(c.App.Writer, sum.String())
 
 	switch {
 	case !sum.Accounted():
 		return fmt.Errorf("internal error: %d records read but %s", sum.Read, sum.String())
-	case sum.Count(esindex.Failed) > 0:
-		return step.Retryable(fmt.Errorf("%d observations could not be indexed yet; running again will finish them",
-			sum.Count(esindex.Failed)))
+	case !sum.Complete():
+		return step.Retryable(fmt.Errorf("%d observations and %d writes could not be done yet; running again will finish them",
+			sum.Count(esindex.Failed), sum.WritesFailed))
 	case sum.Read > 0 && sum.Count(esindex.DeadLettered) == sum.Read:
 		return step.Data(fmt.Errorf("every one of %d records was rejected, see %s", sum.Read, dlURI))
 	}

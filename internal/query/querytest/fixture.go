@@ -86,8 +86,8 @@ func Fixture(t testing.TB) (first, late []fare.Observation) {
 		first = append(first, obs(t, key, Day2, 131000), obs(t, key, Day3, 120000))
 	}
 	// The 2027-01-06 3-day KE round trip: seen at A on Day1 and B on Day3
-	// first; then, late, at B on Day2: a change point of its own, B twice
-	// in a row in the change log.
+	// first; then, late, at B on Day2: the change to B moves from Day3 to
+	// Day2.
 	key := fare.SeriesKey{Source: "fixture", Origin: "ICN", Destination: "NRT", Departure: "2027-01-06",
 		Return: "2027-01-09", Cabin: "ECONOMY", NonStop: true, Carrier: "KE", Currency: "KRW"}
 	first = slices.DeleteFunc(first, func(o fare.Observation) bool { return o.SeriesID == key.ID() })

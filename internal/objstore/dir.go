@@ -53,10 +53,10 @@ func (d *Dir) path(key string) (string, error) {
 		return "", err
 	}
 	if !fs.ValidPath(key) || key == "." {
-		return "", fmt.Errorf("key %q is not a clean relative path", key)
+		return "", rejected(fmt.Errorf("key %q is not a clean relative path", key))
 	}
 	if reserved(path.Base(key)) {
-		return "", fmt.Errorf("key %q uses a name reserved for metadata or temporary files", key)
+		return "", rejected(fmt.Errorf("key %q uses a name reserved for metadata or temporary files", key))
 	}
 	return filepath.Join(d.root, filepath.FromSlash(key)), nil
 }

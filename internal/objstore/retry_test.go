@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/farepipe/farepipe/internal/testenv"
 )
 
 func TestIsRetryableClassifiesPlainErrors(t *testing.T) {
@@ -23,6 +24,7 @@ func TestIsRetryableClassifiesPlainErrors(t *testing.T) {
 		{"deadline", fmt.Errorf("putting x: %w", context.DeadlineExceeded), true},
 		{"cut stream", fmt.Errorf("reading x: %w", io.ErrUnexpectedEOF), true},
 		{"not exist", fmt.Errorf("statting x: %w", ErrNotExist), false},
+		{"rejected key", checkKey(""), false},
 		{"anything else", errors.New("bad key"), false},
 	}
 	for _, tc := range cases {
@@ -41,18 +43,21 @@ func TestIsRetryableClassifiesS3Answers(t *testing.T) {
 		status    int
 		code      string
 		retryable bool
-		notExist  bool
+		class     error // ErrNotExist, ErrAccess, ErrRejected or nil
 	}{
-		{"throttled", 503, "SlowDown", true, false},
-		{"internal error", 500, "InternalError", true, false},
-		{"bad gateway without code", 502, "", true, false},
-		{"too many requests", 429, "TooManyRequests", true, false},
-		{"request timeout", 400, "RequestTimeout", true, false},
-		{"access denied", 403, "AccessDenied", false, false},
-		{"bad signature", 403, "SignatureDoesNotMatch", false, false},
-		{"no such bucket", 404, "NoSuchBucket", false, false},
-		{"no such key", 404, "NoSuchKey", false, true},
-		{"invalid argument", 400, "InvalidArgument", false, false},
+		{"throttled", 503, "SlowDown", true, nil},
+		{"internal error", 500, "InternalError", true, nil},
+		{"bad gateway without code", 502, "", true, nil},
+		{"too many requests", 429, "TooManyRequests", true, nil},
+		{"request timeout", 400, "RequestTimeout", true, nil},
+		{"access denied", 403, "AccessDenied", false, ErrAccess},
+		{"bad signature", 403, "SignatureDoesNotMatch", false, ErrAccess},
+		{"unknown access key", 403, "InvalidAccessKeyId", false, ErrAccess},
+		{"forbidden without code", 403, "", false, ErrAccess},
+		{"no such bucket", 404, "NoSuchBucket", false, ErrAccess},
+		{"no such key", 404, "NoSuchKey", false, ErrNotExist},
+		{"invalid argument", 400, "InvalidArgument", false, ErrRejected},
+		{"key too long", 400, "KeyTooLongError", false, ErrRejected},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,26 +79,25 @@ func TestIsRetryableClassifiesS3Answers(t *testing.T) {
 			if got := IsRetryable(err); got != tc.retryable {
 				t.Errorf("IsRetryable(Get error %v) = %v, want %v", err, got, tc.retryable)
 			}
-			if got := errors.Is(err, ErrNotExist); got != tc.notExist {
-				t.Errorf("errors.Is(Get error %v, ErrNotExist) = %v, want %v", err, got, tc.notExist)
+			for _, class := range []error{ErrNotExist, ErrAccess, ErrRejected} {
+				if got, want := errors.Is(err, class), class == tc.class; got != want {
+					t.Errorf("errors.Is(Get error %v, %v) = %v, want %v", err, class, got, want)
+				}
 			}
 			err = s.Put(t.Context(), "k", strings.NewReader("x"), 1, nil)
 			if got := IsRetryable(err); err == nil || got != tc.retryable {
 				t.Errorf("IsRetryable(Put error %v) = %v, want %v", err, got, tc.retryable)
+			}
+			if tc.class != nil && tc.class != ErrNotExist && !errors.Is(err, tc.class) {
+				t.Errorf("errors.Is(Put error %v, %v) = false, want true", err, tc.class)
 			}
 		})
 	}
 }
 
 func TestIsRetryableConnectionRefused(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s := loopbackS3(t, "http://"+addr)
-	_, err = s.Stat(t.Context(), "k")
+	s := loopbackS3(t, testenv.Refused(t))
+	_, err := s.Stat(t.Context(), "k")
 	if err == nil || !IsRetryable(err) || errors.Is(err, ErrNotExist) {
 		t.Errorf("Stat against a closed port = %v, want a retryable error", err)
 	}

@@ -8,17 +8,21 @@ import (
 	"iter"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
 )
 
 // DefaultPartSize is the multipart part size used when S3Config.PartSize is
 // zero. Bodies larger than one part are uploaded in parts.
 const DefaultPartSize = 16 << 20
+
+// DefaultTimeout is the longest an S3 request may go without progress when
+// S3Config.Timeout is zero.
+const DefaultTimeout = 60 * time.Second
 
 // DefaultConcurrency is how many parts of one upload are in flight when
 // S3Config.Concurrency is zero. Memory held by an upload is at most about
@@ -36,6 +40,11 @@ type S3Config struct {
 	PartSize    int64 // multipart part size in bytes; 0 means DefaultPartSize, minimum 5 MiB
 	Concurrency int   // parts in flight per upload; 0 means DefaultConcurrency
 	MaxAttempts int   // attempts per request by the SDK; 0 means the SDK default (3)
+	// Timeout bounds each attempt of a request by its progress: connecting,
+	// and then any stretch without a byte sent or received, fails the
+	// attempt after this long. A long transfer that keeps moving is never
+	// cut; a silent store is. 0 means DefaultTimeout.
+	Timeout time.Duration
 }
 
 // Validate checks the configuration without any I/O.
@@ -55,8 +64,8 @@ func (c S3Config) Validate() error {
 	if c.PartSize != 0 && c.PartSize < manager.MinUploadPartSize {
 		return fmt.Errorf("part size %d is below the S3 minimum of %d bytes", c.PartSize, manager.MinUploadPartSize)
 	}
-	if c.Concurrency < 0 || c.MaxAttempts < 0 {
-		return errors.New("concurrency and max attempts must not be negative")
+	if c.Concurrency < 0 || c.MaxAttempts < 0 || c.Timeout < 0 {
+		return errors.New("concurrency, max attempts and timeout must not be negative")
 	}
 	return nil
 }
@@ -101,7 +110,12 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if awsCfg.Region == "" {
 		awsCfg.Region = "us-east-1"
 	}
+	timeout := cfg.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
 	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		o.HTTPClient = httpClient(timeout)
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
@@ -150,7 +164,7 @@ func (s *S3) Put(ctx context.Context, key string, body io.Reader, size int64, me
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("putting %s: %w", s.URI(key), err)
+		return fmt.Errorf("putting %s: %w", s.URI(key), s3Error(err))
 	}
 	return nil
 }
@@ -188,7 +202,7 @@ func (s *S3) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
 	}
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
 	if err != nil {
-		return nil, Info{}, fmt.Errorf("getting %s: %w", s.URI(key), s3NotExist(err))
+		return nil, Info{}, fmt.Errorf("getting %s: %w", s.URI(key), s3Error(err))
 	}
 	info := Info{
 		Key:          key,
@@ -209,7 +223,7 @@ func (s *S3) Stat(ctx context.Context, key string) (Info, error) {
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
 	if err != nil {
-		return Info{}, fmt.Errorf("statting %s: %w", s.URI(key), s3NotExist(err))
+		return Info{}, fmt.Errorf("statting %s: %w", s.URI(key), s3Error(err))
 	}
 	return Info{
 		Key:          key,
@@ -231,7 +245,7 @@ func (s *S3) List(ctx context.Context, prefix string) iter.Seq2[Info, error] {
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if err != nil {
-				yield(Info{}, fmt.Errorf("listing %s: %w", s.URI(prefix), err))
+				yield(Info{}, fmt.Errorf("listing %s: %w", s.URI(prefix), s3Error(err)))
 				return
 			}
 			for _, o := range page.Contents {
@@ -247,14 +261,4 @@ func (s *S3) List(ctx context.Context, prefix string) iter.Seq2[Info, error] {
 			}
 		}
 	}
-}
-
-// s3NotExist maps S3's answers for a missing key (NoSuchKey from GetObject,
-// a bare 404 NotFound from HeadObject) to ErrNotExist.
-func s3NotExist(err error) error {
-	var api smithy.APIError
-	if errors.As(err, &api) && (api.ErrorCode() == "NoSuchKey" || api.ErrorCode() == "NotFound") {
-		return ErrNotExist
-	}
-	return err
 }

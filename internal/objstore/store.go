@@ -41,6 +41,36 @@ type Info struct {
 // and Stat wrap it.
 var ErrNotExist = errors.New("object does not exist")
 
+// ErrAccess reports that the store refused the credentials or the bucket:
+// access denied, an unknown access key, a wrong signature, a bucket that does
+// not exist or is misnamed. Only a change of configuration fixes it. Errors
+// match it with errors.Is.
+var ErrAccess = errors.New("access refused")
+
+// ErrRejected reports that the store refuses a key, its metadata or the
+// request for good (an over-long or malformed key, 400 InvalidArgument):
+// sending it again cannot succeed. Errors match it with errors.Is.
+var ErrRejected = errors.New("request rejected")
+
+// classError puts err in class, one of ErrAccess and ErrRejected, keeping
+// its message and its chain.
+type classError struct {
+	class error
+	err   error
+}
+
+func (e *classError) Error() string        { return e.err.Error() }
+func (e *classError) Unwrap() error        { return e.err }
+func (e *classError) Is(target error) bool { return target == e.class }
+
+// rejected puts err in the class ErrRejected.
+func rejected(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &classError{class: ErrRejected, err: err}
+}
+
 // maxMeta is the most user metadata S3 accepts, counted as the sum of the
 // lengths of keys and values.
 const maxMeta = 2 << 10
@@ -48,6 +78,7 @@ const maxMeta = 2 << 10
 // cleanMeta checks user metadata and returns it with lower-case keys, so
 // that every store accepts and returns the same metadata. Keys are letters,
 // digits and hyphens; values are printable ASCII without surrounding spaces.
+// Its errors are in the class ErrRejected.
 func cleanMeta(meta map[string]string) (map[string]string, error) {
 	if len(meta) == 0 {
 		return nil, nil
@@ -57,38 +88,38 @@ func cleanMeta(meta map[string]string) (map[string]string, error) {
 	for k, v := range meta {
 		lk := strings.ToLower(k)
 		if lk == "" || strings.Trim(lk, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-			return nil, fmt.Errorf("metadata key %q: want letters, digits and hyphens", k)
+			return nil, rejected(fmt.Errorf("metadata key %q: want letters, digits and hyphens", k))
 		}
 		if _, dup := out[lk]; dup {
-			return nil, fmt.Errorf("metadata key %q: given twice in different case", k)
+			return nil, rejected(fmt.Errorf("metadata key %q: given twice in different case", k))
 		}
 		for i := 0; i < len(v); i++ {
 			if v[i] < 0x20 || v[i] > 0x7e {
-				return nil, fmt.Errorf("metadata %q: value must be printable ASCII", k)
+				return nil, rejected(fmt.Errorf("metadata %q: value must be printable ASCII", k))
 			}
 		}
 		if strings.TrimSpace(v) != v {
-			return nil, fmt.Errorf("metadata %q: value has surrounding spaces", k)
+			return nil, rejected(fmt.Errorf("metadata %q: value has surrounding spaces", k))
 		}
 		out[lk] = v
 		total += len(lk) + len(v)
 	}
 	if total > maxMeta {
-		return nil, fmt.Errorf("metadata is %d bytes, more than %d", total, maxMeta)
+		return nil, rejected(fmt.Errorf("metadata is %d bytes, more than %d", total, maxMeta))
 	}
 	return out, nil
 }
 
 // checkKey applies the rules every store shares: a key is non-empty UTF-8 of
-// at most 1024 bytes.
+// at most 1024 bytes. Its errors are in the class ErrRejected.
 func checkKey(key string) error {
 	switch {
 	case key == "":
-		return errors.New("empty key")
+		return rejected(errors.New("empty key"))
 	case len(key) > 1024:
-		return fmt.Errorf("key is %d bytes, more than 1024", len(key))
+		return rejected(fmt.Errorf("key is %d bytes, more than 1024", len(key)))
 	case !utf8.ValidString(key):
-		return fmt.Errorf("key %q is not valid UTF-8", key)
+		return rejected(fmt.Errorf("key %q is not valid UTF-8", key))
 	}
 	return nil
 }

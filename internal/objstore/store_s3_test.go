@@ -105,36 +105,58 @@ func TestS3ListFollowsPages(t *testing.T) {
 	}
 }
 
-func TestS3MissingBucketIsPermanent(t *testing.T) {
+func TestS3MissingBucketIsAnAccessError(t *testing.T) {
 	cfg := minioConfig(t)
 	u := testenv.Unique(t, "")
 	cfg.Bucket = "missing-" + u[len(u)-12:]
 	s := newMinIO(t, cfg)
 	err := s.Put(t.Context(), "k", strings.NewReader("x"), 1, nil)
-	if err == nil || IsRetryable(err) || errors.Is(err, ErrNotExist) {
-		t.Errorf("Put into a missing bucket = %v, want a permanent error", err)
+	if !errors.Is(err, ErrAccess) || IsRetryable(err) || errors.Is(err, ErrNotExist) {
+		t.Errorf("Put into a missing bucket = %v, want a permanent ErrAccess", err)
 	}
 	_, _, err = s.Get(t.Context(), "k")
-	if err == nil || IsRetryable(err) || errors.Is(err, ErrNotExist) {
-		t.Errorf("Get from a missing bucket = %v, want a permanent error, not ErrNotExist", err)
+	if !errors.Is(err, ErrAccess) || IsRetryable(err) || errors.Is(err, ErrNotExist) {
+		t.Errorf("Get from a missing bucket = %v, want a permanent ErrAccess, not ErrNotExist", err)
 	}
 	for _, err := range s.List(t.Context(), "") {
-		if err == nil || IsRetryable(err) {
-			t.Errorf("List of a missing bucket = %v, want a permanent error", err)
+		if !errors.Is(err, ErrAccess) || IsRetryable(err) {
+			t.Errorf("List of a missing bucket = %v, want a permanent ErrAccess", err)
 		}
 	}
 }
 
-func TestS3WrongCredentialsArePermanent(t *testing.T) {
+func TestS3WrongCredentialsAreAnAccessError(t *testing.T) {
 	cfg := minioConfig(t)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
 	s := newMinIO(t, cfg)
-	err := s.Put(t.Context(), testenv.Unique(t, "objstore"), strings.NewReader("x"), 1, nil)
-	if err == nil || IsRetryable(err) {
-		t.Errorf("Put with a wrong secret = %v, want a permanent error", err)
+	key := testenv.Unique(t, "objstore")
+	err := s.Put(t.Context(), key, strings.NewReader("x"), 1, nil)
+	if !errors.Is(err, ErrAccess) || IsRetryable(err) {
+		t.Errorf("Put with a wrong secret = %v, want a permanent ErrAccess", err)
 	}
 	if err != nil && strings.Contains(err.Error(), "not-the-secret") {
 		t.Errorf("Put error %q shows the secret", err)
+	}
+	// HEAD answers carry no error code, only the status.
+	if _, err := s.Stat(t.Context(), key); !errors.Is(err, ErrAccess) {
+		t.Errorf("Stat with a wrong secret = %v, want ErrAccess", err)
+	}
+}
+
+// TestS3RejectedKeyIsPermanent puts keys that pass farepipe's own checks but
+// that MinIO refuses with 400 (XMinioInvalidObjectName).
+func TestS3RejectedKeyIsPermanent(t *testing.T) {
+	s := newMinIO(t, minioConfig(t))
+	prefix := testenv.Unique(t, "objstore") + "/"
+	for _, key := range []string{prefix + "a//b", prefix + strings.Repeat("s", 300)} {
+		err := s.Put(t.Context(), key, strings.NewReader("x"), 1, nil)
+		if !errors.Is(err, ErrRejected) || IsRetryable(err) || errors.Is(err, ErrAccess) {
+			t.Errorf("Put(%.60q) = %v, want a permanent ErrRejected", key, err)
+		}
+	}
+	long := prefix + strings.Repeat("k", 1025)
+	if err := s.Put(t.Context(), long, strings.NewReader("x"), 1, nil); !errors.Is(err, ErrRejected) {
+		t.Errorf("Put of a %d-byte key = %v, want ErrRejected", len(long), err)
 	}
 }
 

@@ -7,7 +7,13 @@
 // printable ASCII values, at most 2 KiB), Stat and Get on a missing key fail
 // with an error matching ErrNotExist, and List returns every object under a
 // prefix in key order. IsRetryable tells a transient failure (network, 5xx,
-// throttling) from a permanent one (access denied, no such bucket, a bad key).
+// throttling, a timeout) from a permanent one, and errors.Is sorts the
+// permanent ones: ErrAccess (access denied, bad credentials, no such
+// bucket), ErrRejected (a key or request the store refuses), ErrNotExist.
+//
+// Every S3 request is bounded by S3Config.Timeout: an attempt fails when
+// nothing moves on its connection for that long, and the SDK retries it with
+// backoff. A transfer that keeps moving is never cut, however long it takes.
 //
 // Objects are named by URIs:
 //

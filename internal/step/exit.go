@@ -3,6 +3,11 @@ package step
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+
+	"github.com/farepipe/farepipe/internal/land"
+	"github.com/farepipe/farepipe/internal/objstore"
+	"github.com/farepipe/farepipe/internal/s3event"
 )
 
 // The exit codes of every step. The WorkflowTemplates retry only
@@ -42,9 +47,31 @@ func withCode(code int, err error) error {
 	return &codeError{code: code, err: err}
 }
 
-// ExitCode maps an error to its exit code: nil is ExitOK, a marked error its
-// mark, anything else ExitRetryable (an unexpected failure is assumed
-// transient; data and usage errors are always marked where they are found).
+// configErrors are the errors only a change of configuration fixes: refused
+// credentials, a bucket that does not exist, a file the step may not open.
+var configErrors = []error{objstore.ErrAccess, fs.ErrPermission}
+
+// dataErrors are the errors that say the input can never be processed: a
+// missing or unacceptable object, a key the store refuses, a batch or event
+// that is not what it should be.
+var dataErrors = []error{
+	objstore.ErrNotExist, objstore.ErrRejected,
+	land.ErrInvalid, land.ErrEmpty, land.ErrConflict,
+	s3event.ErrUnrecognized,
+}
+
+// ExitCode decides the exit code of err from its class, the first that
+// applies of:
+//
+//   - nil: ExitOK;
+//   - a mark (Usage, Data, Retryable): the mark;
+//   - one of configErrors (objstore.ErrAccess: access denied, bad
+//     credentials, no such bucket): ExitUsage;
+//   - one of dataErrors (objstore.ErrNotExist, objstore.ErrRejected, an
+//     invalid batch): ExitData;
+//   - an error with a Retryable() bool method (esindex.StatusError):
+//     ExitRetryable if it says so, else ExitData;
+//   - anything else (network errors, timeouts, the unexpected): ExitRetryable.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -52,6 +79,20 @@ func ExitCode(err error) int {
 	var ce *codeError
 	if errors.As(err, &ce) {
 		return ce.code
+	}
+	for _, target := range configErrors {
+		if errors.Is(err, target) {
+			return ExitUsage
+		}
+	}
+	for _, target := range dataErrors {
+		if errors.Is(err, target) {
+			return ExitData
+		}
+	}
+	var r interface{ Retryable() bool }
+	if errors.As(err, &r) && !r.Retryable() {
+		return ExitData
 	}
 	return ExitRetryable
 }

@@ -3,11 +3,13 @@ package step
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/urfave/cli/v2"
 
@@ -16,9 +18,11 @@ import (
 
 // S3 flag names.
 const (
-	FlagS3Endpoint  = "s3-endpoint"
-	FlagS3Region    = "s3-region"
-	FlagS3PathStyle = "s3-path-style"
+	FlagS3Endpoint    = "s3-endpoint"
+	FlagS3Region      = "s3-region"
+	FlagS3PathStyle   = "s3-path-style"
+	FlagS3Timeout     = "s3-timeout"
+	FlagS3MaxAttempts = "s3-max-attempts"
 )
 
 // S3Flags are the flags of a step that reads or writes S3. Credentials come
@@ -33,14 +37,37 @@ func S3Flags() []cli.Flag {
 			Usage: "S3 region (empty: from the AWS config, else us-east-1)"},
 		&cli.BoolFlag{Name: FlagS3PathStyle, EnvVars: []string{"FAREPIPE_S3_PATH_STYLE"},
 			Usage: "address buckets by path (default: on when --s3-endpoint is set)"},
+		&cli.DurationFlag{Name: FlagS3Timeout, Value: objstore.DefaultTimeout, EnvVars: []string{"FAREPIPE_S3_TIMEOUT"},
+			Usage:  "give up an attempt of an S3 request after this long without a byte sent or received (or to connect); a transfer that keeps moving is never cut",
+			Action: positive(FlagS3Timeout)},
+		&cli.IntFlag{Name: FlagS3MaxAttempts, Value: 3, EnvVars: []string{"FAREPIPE_S3_MAX_ATTEMPTS"},
+			Usage: "attempts of an S3 request, with backoff, after network errors, timeouts, 5xx and throttling",
+			Action: func(_ *cli.Context, n int) error {
+				if n < 1 {
+					return Usagef("--%s %d: want at least 1", FlagS3MaxAttempts, n)
+				}
+				return nil
+			}},
+	}
+}
+
+// positive is the action of a duration flag that must be above zero.
+func positive(name string) func(*cli.Context, time.Duration) error {
+	return func(_ *cli.Context, d time.Duration) error {
+		if d <= 0 {
+			return Usagef("--%s %s: want a positive duration such as 30s", name, d)
+		}
+		return nil
 	}
 }
 
 // S3Config returns the S3 settings of the flags.
 func S3Config(c *cli.Context) objstore.S3Config {
 	cfg := objstore.S3Config{
-		Endpoint: c.String(FlagS3Endpoint),
-		Region:   c.String(FlagS3Region),
+		Endpoint:    c.String(FlagS3Endpoint),
+		Region:      c.String(FlagS3Region),
+		Timeout:     c.Duration(FlagS3Timeout),
+		MaxAttempts: c.Int(FlagS3MaxAttempts),
 	}
 	cfg.PathStyle = cfg.Endpoint != ""
 	if c.IsSet(FlagS3PathStyle) {
@@ -54,6 +81,7 @@ const (
 	FlagESURL       = "es-url"
 	FlagIndexPrefix = "index-prefix"
 	FlagESCACert    = "es-ca-cert"
+	FlagESTimeout   = "es-timeout"
 )
 
 // ESFlags are the flags of a step that talks to Elasticsearch. Credentials
@@ -67,6 +95,9 @@ func ESFlags() []cli.Flag {
 			Usage: "prefix of every index name farepipe uses"},
 		&cli.StringFlag{Name: FlagESCACert, EnvVars: []string{"FAREPIPE_ES_CA_CERT"},
 			Usage: "PEM file of the CA that signed the Elasticsearch certificate"},
+		&cli.DurationFlag{Name: FlagESTimeout, Value: 60 * time.Second, EnvVars: []string{"FAREPIPE_ES_TIMEOUT"},
+			Usage:  "give up an attempt of an Elasticsearch request that has not been answered in full after this long",
+			Action: positive(FlagESTimeout)},
 	}
 }
 
@@ -96,6 +127,7 @@ func ESClient(c *cli.Context) (*elasticsearch.Client, error) {
 			return nil, Usagef("--%s %q: want an http:// or https:// URL", FlagESURL, a)
 		}
 	}
+	timeout := c.Duration(FlagESTimeout)
 	cfg := elasticsearch.Config{
 		Addresses:     addrs,
 		APIKey:        os.Getenv("FAREPIPE_ES_API_KEY"),
@@ -104,11 +136,17 @@ func ESClient(c *cli.Context) (*elasticsearch.Client, error) {
 		RetryOnStatus: []int{502, 503, 504, 429},
 		MaxRetries:    3,
 		RetryBackoff:  func(n int) time.Duration { return time.Duration(n) * 250 * time.Millisecond },
+		// Network errors and timed-out attempts are retried too, refused
+		// credentials are not.
+		RetryOnError: func(_ *http.Request, err error) bool { return ExitCode(err) == ExitRetryable },
+		Interceptors: []elastictransport.InterceptorFunc{esAttempt(timeout)},
 		// Answers are asked for uncompressed: compressing them costs the
 		// node more CPU, and decompressing them the client, than sending
 		// them takes on the networks between the two.
-		Transport: &http.Transport{MaxIdleConnsPerHost: 8, ResponseHeaderTimeout: 60 * time.Second,
-			DisableCompression: true, TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}},
+		Transport: &http.Transport{MaxIdleConnsPerHost: 8, ResponseHeaderTimeout: timeout,
+			DialContext:         (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout: timeout,
+			DisableCompression:  true, TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12}},
 	}
 	if path := c.String(FlagESCACert); path != "" {
 		pem, err := os.ReadFile(path)

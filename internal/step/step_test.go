@@ -1,11 +1,17 @@
 package step
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/land"
+	"github.com/farepipe/farepipe/internal/objstore"
 )
 
 func TestExitCode(t *testing.T) {
@@ -22,6 +28,19 @@ func TestExitCode(t *testing.T) {
 		{"data", Data(plain), ExitData},
 		{"retryable", Retryable(plain), ExitRetryable},
 		{"wrapped data", fmt.Errorf("transforming: %w", Data(plain)), ExitData},
+		{"timeout", fmt.Errorf("getting s3://b/k: %w", os.ErrDeadlineExceeded), ExitRetryable},
+		{"cancelled", context.Canceled, ExitRetryable},
+		{"s3 access", fmt.Errorf("putting s3://b/k: %w", objstore.ErrAccess), ExitUsage},
+		{"permission", fmt.Errorf("opening %s: %w", "/x", fs.ErrPermission), ExitUsage},
+		{"s3 rejected", fmt.Errorf("putting s3://b/k: %w", objstore.ErrRejected), ExitData},
+		{"missing object", fmt.Errorf("getting s3://b/k: %w", objstore.ErrNotExist), ExitData},
+		{"invalid batch", fmt.Errorf("landing: %w", land.ErrInvalid), ExitData},
+		{"conflict", fmt.Errorf("landing: %w", land.ErrConflict), ExitData},
+		{"es 503", fmt.Errorf("bulk: %w", &esindex.StatusError{Status: 503}), ExitRetryable},
+		{"es 429", &esindex.StatusError{Status: 429}, ExitRetryable},
+		{"es 400", fmt.Errorf("putting template: %w", &esindex.StatusError{Status: 400}), ExitData},
+		{"mark wins", Retryable(fmt.Errorf("x: %w", objstore.ErrRejected)), ExitRetryable},
+		{"config before data", errors.Join(objstore.ErrNotExist, objstore.ErrAccess), ExitUsage},
 	}
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.want {

@@ -164,7 +164,12 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 		case failed[s]:
 			rn.settleFailed(s)
 		case !s.plan.changed:
-			rn.settle(s) // nothing new: the pending writes were all there was
+			// Nothing new: record the pending writes done, so that the
+			// next runs over the series need not do them again.
+			s.plan.latest = *s.cur
+			s.plan.latest.Pending = nil
+			s.plan.changed = true
+			next = append(next, s)
 		default:
 			next = append(next, s)
 		}

@@ -1,0 +1,219 @@
+package integration
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// faultProxy stands between a client and the real Elasticsearch node and
+// injects faults: a status for a whole request, a status for single bulk
+// items (those items never reach the node; the others do, and their real
+// answers are merged back in order), a delay, or a freeze that holds every
+// request until thawed.
+type faultProxy struct {
+	URL    string
+	target *url.URL
+	proxy  *httputil.ReverseProxy
+
+	mu sync.Mutex
+	// request, when set, returns a status to answer a request with
+	// instead of forwarding it; 0 forwards.
+	request func(r *http.Request) int
+	// item, when set, returns a status to answer a bulk item with instead
+	// of forwarding it; 0 forwards.
+	item    func(action, id string) int
+	delay   time.Duration
+	frozen  chan struct{} // closed when thawed; nil when not frozen
+	faulted int           // requests and items answered with a fault
+}
+
+func newFaultProxy(t *testing.T, target string) *faultProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &faultProxy{target: u, proxy: httputil.NewSingleHostReverseProxy(u)}
+	srv := httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(func() {
+		p.thaw()
+		srv.Close()
+	})
+	p.URL = srv.URL
+	return p
+}
+
+// set changes the faults under the proxy's lock.
+func (p *faultProxy) set(f func(p *faultProxy)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f(p)
+}
+
+// freeze holds every request from now until thaw.
+func (p *faultProxy) freeze() { p.set(func(p *faultProxy) { p.frozen = make(chan struct{}) }) }
+
+func (p *faultProxy) thaw() {
+	p.set(func(p *faultProxy) {
+		if p.frozen != nil {
+			close(p.frozen)
+			p.frozen = nil
+		}
+	})
+}
+
+func (p *faultProxy) faults() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.faulted
+}
+
+func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	request, item, delay, frozen := p.request, p.item, p.delay, p.frozen
+	p.mu.Unlock()
+	if frozen != nil {
+		select {
+		case <-frozen:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	time.Sleep(delay)
+	if request != nil {
+		if status := request(r); status != 0 {
+			p.count(1)
+			answer(w, status, fmt.Sprintf(`{"error":{"type":"fault_injected","reason":"status %d injected"},"status":%d}`, status, status))
+			return
+		}
+	}
+	if item != nil && strings.HasSuffix(r.URL.Path, "/_bulk") {
+		p.bulk(w, r, item)
+		return
+	}
+	p.proxy.ServeHTTP(w, r)
+}
+
+func (p *faultProxy) count(n int) {
+	p.mu.Lock()
+	p.faulted += n
+	p.mu.Unlock()
+}
+
+func answer(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+// bulk forwards the items item lets through and answers the others with
+// the status it chose, each in its place.
+func (p *faultProxy) bulk(w http.ResponseWriter, r *http.Request, item func(action, id string) int) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	type slot struct {
+		action, id string
+		status     int // injected; 0 when forwarded
+	}
+	var slots []slot
+	var forward bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var meta map[string]struct {
+			ID string `json:"_id"`
+		}
+		if err := json.Unmarshal(line, &meta); err != nil || len(meta) != 1 {
+			http.Error(w, "fault proxy: bad action line "+string(line), http.StatusBadRequest)
+			return
+		}
+		var s slot
+		for a, m := range meta {
+			s.action, s.id = a, m.ID
+		}
+		s.status = item(s.action, s.id)
+		lines := [][]byte{append([]byte(nil), line...)}
+		if s.action != "delete" && sc.Scan() {
+			lines = append(lines, append([]byte(nil), sc.Bytes()...))
+		}
+		if s.status == 0 {
+			for _, l := range lines {
+				forward.Write(l)
+				forward.WriteByte('\n')
+			}
+		}
+		slots = append(slots, s)
+	}
+	var real []json.RawMessage
+	if forward.Len() > 0 {
+		u := *p.target
+		u.Path, u.RawQuery = r.URL.Path, r.URL.RawQuery
+		req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, u.String(), &forward)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		data, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			answer(w, res.StatusCode, string(data))
+			return
+		}
+		var out struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(data, &out); err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		real = out.Items
+	}
+	var b strings.Builder
+	b.WriteString(`{"errors":true,"items":[`)
+	injected := 0
+	for i, s := range slots {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if s.status == 0 {
+			if len(real) == 0 {
+				http.Error(w, "fault proxy: fewer answers than items", http.StatusBadGateway)
+				return
+			}
+			b.Write(real[0])
+			real = real[1:]
+			continue
+		}
+		injected++
+		fmt.Fprintf(&b, `{%q:{"_id":%q,"status":%d,"error":{"type":"fault_injected","reason":"status %d injected"}}}`,
+			s.action, s.id, s.status, s.status)
+	}
+	b.WriteString("]}")
+	p.count(injected)
+	answer(w, http.StatusOK, b.String())
+}

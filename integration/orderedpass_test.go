@@ -171,7 +171,7 @@ func randomObservations(t *testing.T, rng *rand.Rand, n, days int) []fare.Observ
 	for s := 0; s < n; s++ {
 		key := fare.SeriesKey{Source: "prop", Origin: "ICN", Destination: "NRT",
 			Departure: time.Date(2027, 1, 1+s%28, 0, 0, 0, 0, time.UTC).Format(fare.DateLayout),
-			Cabin: "ECONOMY", NonStop: s%2 == 0, Carrier: fmt.Sprintf("%c%d", 'A'+s/280, s/28%10), Currency: "KRW"}
+			Cabin:     "ECONOMY", NonStop: s%2 == 0, Carrier: fmt.Sprintf("%c%d", 'A'+s/280, s/28%10), Currency: "KRW"}
 		for d := 0; d < days; d++ {
 			if rng.IntN(5) == 0 {
 				continue

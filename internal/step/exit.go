@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/farepipe/farepipe/internal/land"
 	"github.com/farepipe/farepipe/internal/objstore"
@@ -71,6 +72,7 @@ var dataErrors = []error{
 //     invalid batch): ExitData;
 //   - an error with a Retryable() bool method (esindex.StatusError):
 //     ExitRetryable if it says so, else ExitData;
+//   - urfave/cli's own errors for bad flags: ExitUsage;
 //   - anything else (network errors, timeouts, the unexpected): ExitRetryable.
 func ExitCode(err error) int {
 	if err == nil {
@@ -91,8 +93,20 @@ func ExitCode(err error) int {
 		}
 	}
 	var r interface{ Retryable() bool }
-	if errors.As(err, &r) && !r.Retryable() {
+	switch {
+	case errors.As(err, &r) && !r.Retryable():
 		return ExitData
+	case isUsage(err):
+		return ExitUsage
 	}
 	return ExitRetryable
+}
+
+// isUsage reports errors urfave/cli raises for bad flags before any action
+// runs, which do not pass through OnUsageError and have no type to match.
+func isUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "flag provided but not defined") ||
+		strings.HasPrefix(msg, "Required flag") ||
+		strings.HasPrefix(msg, "invalid value")
 }

@@ -73,22 +73,10 @@ func Main(app *cli.App, args []string) int {
 		return ExitOK
 	}
 	code := ExitCode(err)
-	if isUsage(err) {
-		code = ExitUsage
-	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("step", app.Name)
 	log.Error(strings.TrimSpace(err.Error()), "exit_code", code)
 	if code == ExitUsage {
 		fmt.Fprintf(os.Stderr, "Run '%s --help' for usage.\n", app.Name)
 	}
 	return code
-}
-
-// isUsage reports errors urfave/cli raises for bad flags before any action
-// runs, which do not pass through OnUsageError.
-func isUsage(err error) bool {
-	msg := err.Error()
-	return strings.HasPrefix(msg, "flag provided but not defined") ||
-		strings.HasPrefix(msg, "Required flag") ||
-		strings.HasPrefix(msg, "invalid value")
 }

@@ -2,14 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/esindex"
-	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/step"
 	"github.com/farepipe/farepipe/internal/transform"
 )
@@ -72,9 +70,6 @@ func run(c *cli.Context) error {
 	}
 	body, _, err := in.Get(c.Context, inKey)
 	if err != nil {
-		if errors.Is(err, objstore.ErrNotExist) {
-			return step.Data(fmt.Errorf("opening %s: %w", in.URI(inKey), err))
-		}
 		return fmt.Errorf("opening %s: %w", in.URI(inKey), err)
 	}
 	defer body.Close()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,9 +66,6 @@ func run(c *cli.Context) error {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, land.ErrConflict) {
-			return step.Data(err)
-		}
 		return err
 	}
 
@@ -101,9 +97,6 @@ func landObject(c *cli.Context, l *land.Lander, dst objstore.Store, uri string, 
 		return land.Result{}, err
 	}
 	body, _, err := src.Get(c.Context, key)
-	if errors.Is(err, objstore.ErrNotExist) {
-		return land.Result{}, step.Data(fmt.Errorf("opening %s: %w", uri, err))
-	}
 	if err != nil {
 		return land.Result{}, fmt.Errorf("opening %s: %w", uri, err)
 	}

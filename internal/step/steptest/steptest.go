@@ -1,0 +1,65 @@
+// Package steptest runs a step binary's app in process, as its main would,
+// for the tests of the steps' exit codes.
+package steptest
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/farepipe/farepipe/internal/step"
+)
+
+// Result is what one run of a step did.
+type Result struct {
+	Code int           // the exit code step.Main would exit with
+	Out  string        // standard output and error, then the error returned
+	Took time.Duration // how long the run took
+}
+
+// Run runs app with args (without the program name) and logs at level
+// error. The run is cancelled after a minute, so that a step that hangs
+// fails the test instead of hanging it.
+func Run(t testing.TB, app *cli.App, args ...string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	app.Writer, app.ErrWriter = &out, &out
+	start := time.Now()
+	err := app.RunContext(ctx, append([]string{app.Name, "--" + step.FlagLogLevel, "error"}, args...))
+	took := time.Since(start)
+	if err != nil {
+		out.WriteString(err.Error())
+	}
+	return Result{Code: step.ExitCode(err), Out: out.String(), Took: took}
+}
+
+// Case is one run of a step and the exit code it must end with.
+type Case struct {
+	Name string
+	Args []string
+	Env  map[string]string // set for this run only
+	Want int
+}
+
+// ExitCodes runs each case as a subtest on an app from newApp and checks
+// its exit code.
+func ExitCodes(t *testing.T, newApp func() *cli.App, cases []Case) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			for k, v := range tc.Env {
+				t.Setenv(k, v)
+			}
+			app := newApp()
+			if r := Run(t, app, tc.Args...); r.Code != tc.Want {
+				t.Errorf("%s %s: exit %d, want %d\n%s", app.Name, strings.Join(tc.Args, " "), r.Code, tc.Want, r.Out)
+			}
+		})
+	}
+}

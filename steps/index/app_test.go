@@ -1,0 +1,83 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/step/steptest"
+	"github.com/farepipe/farepipe/internal/testenv"
+)
+
+// TestExitCodes checks the exit code of each way index can fail before it
+// writes anything: the one the WorkflowTemplate's retry rule acts on.
+func TestExitCodes(t *testing.T) {
+	env := testenv.S3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", env.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", env.SecretKey)
+	t.Setenv("AWS_REGION", env.Region)
+	s3 := []string{"--s3-endpoint", env.Endpoint}
+	abs, err := filepath.Abs("../../internal/land/testdata/batch.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "file://" + abs
+	u := testenv.Unique(t, "")
+	missingBucket := "s3://missing-" + u[len(u)-12:] + "/curated/x.ndjson.gz"
+	inS3 := "s3://" + env.Bucket + "/" + testenv.Unique(t, "index") + "/curated/x.ndjson.gz"
+	unauthorized := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error":{"type":"security_exception","reason":"unable to authenticate user [farepipe]"},"status":401}`))
+	}))
+	defer unauthorized.Close()
+	esDown := testenv.Refused(t)
+
+	steptest.ExitCodes(t, app, []steptest.Case{
+		{Name: "no input", Args: []string{"--es-url", esDown}, Want: step.ExitUsage},
+		{Name: "bad chunk size", Args: []string{"--in", in, "--es-url", esDown, "--chunk-size", "0"}, Want: step.ExitUsage},
+		{Name: "bad es timeout", Args: []string{"--in", in, "--es-url", esDown, "--es-timeout", "-1s"}, Want: step.ExitUsage},
+		{Name: "missing input file", Args: []string{"--in", in + ".nope", "--es-url", esDown}, Want: step.ExitData},
+		{Name: "missing input object", Args: append([]string{"--in", inS3, "--es-url", esDown}, s3...), Want: step.ExitData},
+		{Name: "missing bucket", Args: append([]string{"--in", missingBucket, "--es-url", esDown}, s3...), Want: step.ExitUsage},
+		{Name: "wrong secret key", Args: append([]string{"--in", inS3, "--es-url", esDown}, s3...),
+			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
+		{Name: "elasticsearch down", Args: []string{"--in", in, "--es-url", esDown}, Want: step.ExitRetryable},
+		{Name: "elasticsearch 401", Args: []string{"--in", in, "--es-url", unauthorized.URL}, Want: step.ExitUsage},
+	})
+}
+
+// TestFrozenServices checks that index gives up on an S3 endpoint, and on an
+// Elasticsearch node, that take connections and never answer, within their
+// timeouts and with exit code 1.
+func TestFrozenServices(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test-key")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	// From the environment, as in a pod; a step that knows no timeout hangs.
+	t.Setenv("FAREPIPE_S3_TIMEOUT", "200ms")
+	t.Setenv("FAREPIPE_S3_MAX_ATTEMPTS", "1")
+	t.Setenv("FAREPIPE_ES_TIMEOUT", "200ms")
+	abs, err := filepath.Abs("../../internal/land/testdata/batch.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		args  []string
+		limit time.Duration
+	}{
+		{"s3", []string{"--in", "s3://lake/curated/x.ndjson.gz", "--s3-endpoint", testenv.Frozen(t),
+			"--es-url", testenv.Refused(t)}, 5 * time.Second},
+		// Four attempts of 200ms, 1.5s of backoff between them.
+		{"elasticsearch", []string{"--in", "file://" + abs, "--es-url", testenv.Frozen(t)}, 10 * time.Second},
+	}
+	for _, tc := range cases {
+		r := steptest.Run(t, app(), tc.args...)
+		if r.Code != step.ExitRetryable || r.Took > tc.limit {
+			t.Errorf("index against a frozen %s: exit %d after %v, want exit 1 within %v\n%s", tc.name, r.Code, r.Took, tc.limit, r.Out)
+		}
+	}
+}

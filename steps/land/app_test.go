@@ -1,0 +1,65 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/step/steptest"
+	"github.com/farepipe/farepipe/internal/testenv"
+)
+
+const batches = "../../internal/land/testdata"
+
+// minio puts the test MinIO's credentials in the environment and returns
+// the flags that reach it and an s3:// prefix of the test's own.
+func minio(t *testing.T) (flags []string, prefix string) {
+	t.Helper()
+	env := testenv.S3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", env.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", env.SecretKey)
+	t.Setenv("AWS_REGION", env.Region)
+	return []string{"--s3-endpoint", env.Endpoint}, "s3://" + env.Bucket + "/" + testenv.Unique(t, "land")
+}
+
+// TestExitCodes lands batches into the real MinIO, or tries to, and checks
+// the exit code of each outcome, the one the WorkflowTemplate's retry rule
+// acts on.
+func TestExitCodes(t *testing.T) {
+	s3, prefix := minio(t)
+	batch := batches + "/batch.ndjson"
+	u := testenv.Unique(t, "")
+	missingBucket := "s3://missing-" + u[len(u)-12:] + "/raw"
+	steptest.ExitCodes(t, app, []steptest.Case{
+		{Name: "landed", Args: append([]string{"--in", batch, "--to", prefix + "/ok"}, s3...), Want: step.ExitOK},
+		{Name: "no destination", Args: []string{"--in", batch}, Want: step.ExitUsage},
+		{Name: "unknown flag", Args: []string{"--in", batch, "--to", prefix, "--bucket", "x"}, Want: step.ExitUsage},
+		{Name: "missing input file", Args: []string{"--in", batches + "/nope.ndjson", "--to", prefix}, Want: step.ExitUsage},
+		{Name: "bad s3 timeout", Args: append([]string{"--in", batch, "--to", prefix, "--s3-timeout", "0s"}, s3...), Want: step.ExitUsage},
+		{Name: "missing bucket", Args: append([]string{"--in", batch, "--to", missingBucket}, s3...), Want: step.ExitUsage},
+		{Name: "wrong secret key", Args: append([]string{"--in", batch, "--to", prefix + "/denied"}, s3...),
+			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
+		{Name: "batch not json", Args: append([]string{"--in", batches + "/notjson.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
+		{Name: "batch without fetched_at", Args: append([]string{"--in", batches + "/nofetched.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
+		{Name: "missing input object", Args: append([]string{"--in", prefix + "/nope.ndjson", "--to", prefix + "/out"}, s3...), Want: step.ExitData},
+		// MinIO answers 400 XMinioInvalidObjectName to a key with an empty segment.
+		{Name: "key the store refuses", Args: append([]string{"--in", batch, "--to", prefix + "//refused"}, s3...), Want: step.ExitData},
+		{Name: "s3 down", Args: []string{"--in", batch, "--to", "s3://lake/raw", "--s3-endpoint", testenv.Refused(t),
+			"--s3-max-attempts", "1"}, Want: step.ExitRetryable},
+	})
+}
+
+// TestFrozenStore checks that land gives up on an S3 endpoint that takes
+// connections and never answers within its timeout, with exit code 1.
+func TestFrozenStore(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test-key")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+	// From the environment, as in a pod; a step that knows no timeout hangs.
+	t.Setenv("FAREPIPE_S3_TIMEOUT", "200ms")
+	t.Setenv("FAREPIPE_S3_MAX_ATTEMPTS", "1")
+	args := []string{"--in", batches + "/batch.ndjson", "--to", "s3://lake/raw", "--s3-endpoint", testenv.Frozen(t)}
+	r := steptest.Run(t, app(), args...)
+	if r.Code != step.ExitRetryable || r.Took > 5*time.Second {
+		t.Errorf("land against a frozen store: exit %d after %v, want exit 1 within a few timeouts of 200ms\n%s", r.Code, r.Took, r.Out)
+	}
+}

@@ -31,8 +31,9 @@ type faultProxy struct {
 	// instead of forwarding it; 0 forwards.
 	request func(r *http.Request) int
 	// item, when set, returns a status to answer a bulk item with instead
-	// of forwarding it; 0 forwards.
-	item    func(action, id string) int
+	// of forwarding it; 0 forwards. index is the index in the request's
+	// path (esindex names it there, not per item).
+	item    func(index, action, id string) int
 	delay   time.Duration
 	frozen  chan struct{} // closed when thawed; nil when not frozen
 	faulted int           // requests and items answered with a fault
@@ -120,7 +121,8 @@ func answer(w http.ResponseWriter, status int, body string) {
 
 // bulk forwards the items item lets through and answers the others with
 // the status it chose, each in its place.
-func (p *faultProxy) bulk(w http.ResponseWriter, r *http.Request, item func(action, id string) int) {
+func (p *faultProxy) bulk(w http.ResponseWriter, r *http.Request, item func(index, action, id string) int) {
+	index := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/"), "/_bulk")
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -150,7 +152,7 @@ func (p *faultProxy) bulk(w http.ResponseWriter, r *http.Request, item func(acti
 		for a, m := range meta {
 			s.action, s.id = a, m.ID
 		}
-		s.status = item(s.action, s.id)
+		s.status = item(index, s.action, s.id)
 		lines := [][]byte{append([]byte(nil), line...)}
 		if s.action != "delete" && sc.Scan() {
 			lines = append(lines, append([]byte(nil), sc.Bytes()...))

@@ -93,7 +93,7 @@ func (c interleaving) check(t *testing.T, set []fare.Observation, objects [][]fa
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(seed, 1))
 	proxy.set(func(p *faultProxy) {
-		p.item = func(string, string) int {
+		p.item = func(string, string, string) int {
 			mu.Lock()
 			defer mu.Unlock()
 			if rng.Float64() < c.faultRate {

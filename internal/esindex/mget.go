@@ -176,3 +176,49 @@ func (m *mgetResponse) read(data []byte) bool {
 		})
 	})
 }
+
+// present reports for each op whether its document exists now. A change
+// point's document is the same whichever fold writes it, so one that
+// exists is as its pending write would leave it.
+func (rn *run) present(ctx context.Context, ops []op) ([]bool, error) {
+	found := make([]bool, len(ops))
+	if len(ops) == 0 {
+		return found, nil
+	}
+	body := append(rn.mget[:0], `{"docs":[`...)
+	for i := range ops {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = appendJSONString(append(body, `{"_index":`...), ops[i].index)
+		body = append(appendJSONString(append(body, `,"_id":`...), ops[i].id), '}')
+	}
+	body = append(body, "]}"...)
+	rn.mget = body
+	res, err := esapi.MgetRequest{Body: bytes.NewReader(body), Source: []string{"false"}}.Do(ctx, rn.es)
+	if err != nil {
+		return nil, fmt.Errorf("reading pending change points: %w", err)
+	}
+	defer res.Body.Close()
+	if res.IsError() {
+		return nil, fmt.Errorf("reading pending change points: %w", responseError(res))
+	}
+	var out mgetResponse
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("reading pending change points: %w", err)
+	}
+	if err := out.decode(data); err != nil {
+		return nil, fmt.Errorf("decoding pending change points: %w", err)
+	}
+	if len(out.Docs) != len(ops) {
+		return nil, fmt.Errorf("reading pending change points: %d answers for %d documents", len(out.Docs), len(ops))
+	}
+	for i, d := range out.Docs {
+		if d.Error != nil && d.Error.Type != "index_not_found_exception" {
+			return nil, fmt.Errorf("reading change point %s: %s: %s", d.ID, d.Error.Type, d.Error.Reason)
+		}
+		found[i] = d.Found
+	}
+	return found, nil
+}

@@ -141,10 +141,23 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 			ops, owners = append(ops, rn.deleteOp(s.id, at, s.cur.Gen)), append(owners, s)
 		}
 	}
-	rn.ops, rn.owners = ops, owners
-	if len(ops) == 0 {
-		return todo, nil
+	// Most pending writes were done by the fold that recorded them: read
+	// which, and write only the others, so that running an input again
+	// writes nothing.
+	done, err := rn.present(ctx, ops)
+	if err != nil {
+		return nil, err
 	}
+	n := 0
+	for i := range ops {
+		if done[i] != (ops[i].action == "delete") {
+			continue
+		}
+		ops[n], owners[n] = ops[i], owners[i]
+		n++
+	}
+	ops, owners = ops[:n], owners[:n]
+	rn.ops, rn.owners = ops, owners
 	answers, err := rn.snd.send(ctx, ops)
 	if err != nil {
 		return nil, err
@@ -164,12 +177,7 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 		case failed[s]:
 			rn.settleFailed(s)
 		case !s.plan.changed:
-			// Nothing new: record the pending writes done, so that the
-			// next runs over the series need not do them again.
-			s.plan.latest = *s.cur
-			s.plan.latest.Pending = nil
-			s.plan.changed = true
-			next = append(next, s)
+			rn.settle(s) // nothing new: the pending writes were all there was
 		default:
 			next = append(next, s)
 		}

@@ -1,0 +1,58 @@
+package integration
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/fare"
+	"github.com/farepipe/farepipe/internal/testenv"
+)
+
+// A latest document that could not be written is a failed write: with
+// every bulk item of the latest index answered 429, index exits 1 and says
+// how many writes failed; run again without the fault, it ends as a clean
+// pass would.
+func TestFailedLatestWritesExitRetryable(t *testing.T) {
+	e := newEnv(t)
+	proxy := newFaultProxy(t, testenv.ES(t))
+	proxy.set(func(p *faultProxy) {
+		p.item = func(index, _, _ string) int {
+			if index == esindex.LatestIndex(e.prefix) {
+				return http.StatusTooManyRequests
+			}
+			return 0
+		}
+	})
+	key := fare.SeriesKey{Source: "test", Origin: "ICN", Destination: "NRT", Departure: "2027-03-01",
+		Cabin: "ECONOMY", NonStop: true, Carrier: "KE", Currency: "KRW"}
+	var lines [][]byte
+	for d, won := range []int64{250_000, 250_000, 240_000} {
+		price, err := fare.MoneyFromMinor(won, "KRW")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := fare.NewObservation(key, time.Date(2027, 1, 5+d, 6, 0, 0, 0, time.UTC), price, 1)
+		lines = append(lines, o.AppendJSON(nil))
+	}
+	in := e.put("curated/source=test/date=2027-01-05/day.ndjson.gz", gzipped(t, lines...))
+
+	r := e.run("index", "--in", in, "--es-url", proxy.URL, "--max-retries", "1")
+	if r.code != 1 || r.outputs["failed"] != "3" || r.outputs["writes-failed"] != "1" || r.outputs["latest-written"] != "0" {
+		t.Fatalf("index with every latest write answered 429: exit %d, outputs %v; want exit 1, 3 failed, 1 write failed\n%s",
+			r.code, r.outputs, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "running again will finish them") {
+		t.Errorf("stderr %s, want the reason to run again", r.stderr)
+	}
+	if got := e.latest(); len(got) != 0 {
+		t.Errorf("latest documents %v, want none written", got)
+	}
+
+	again := e.must("index", "--in", in)
+	if again.outputs["created"] != "2" || again.outputs["unchanged"] != "1" || again.outputs["latest-written"] != "1" {
+		t.Errorf("index again: outputs %v, want 2 created, 1 unchanged, 1 latest written", again.outputs)
+	}
+}

@@ -1,6 +1,7 @@
 package esindex
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -76,9 +77,10 @@ func fold(cur *Latest, obs []fare.Observation) (plan, error) {
 	}
 	for _, at := range now {
 		if !containsSorted(was, at) {
-			i, _ := slices.BinarySearchFunc(all, at, func(e entry, at int64) int { return cmpInt(e.at, at) })
+			i, _ := find(all, at)
 			p.upserts = append(p.upserts, all[i])
-			p.fresh = append(p.fresh, containsEntry(add, dup, at))
+			_, before := find(old, at)
+			p.fresh = append(p.fresh, !before)
 		}
 	}
 	for _, at := range was {
@@ -91,7 +93,7 @@ func fold(cur *Latest, obs []fare.Observation) (plan, error) {
 	if cur != nil {
 		key, sid, gen = cur.Key, cur.SeriesID, max(cur.Gen, 1)+1
 	}
-	l, err := project(key, sid, all, len(now), encodeHistory(nil, all))
+	l, err := project(key, sid, all, now, encodeHistory(nil, all))
 	if err != nil {
 		return plan{}, err
 	}
@@ -138,22 +140,18 @@ func foldAfter(cur *Latest, add []entry) (plan, error) {
 }
 
 // project is the latest document of a series whose history is all (not
-// empty) with cps change points: what a sequential pass leaves.
-func project(key fare.SeriesKey, sid string, all []entry, cps int, h history) (Latest, error) {
-	last, changed := all[len(all)-1], 0
-	for i := range all {
-		if isChange(all, i) {
-			changed = i
-		}
-	}
+// empty), encoded as h, with change points at the instants cps: what a
+// sequential pass leaves.
+func project(key fare.SeriesKey, sid string, all []entry, cps []int64, h history) (Latest, error) {
+	last := all[len(all)-1]
 	price, err := fare.MoneyFromMinor(last.minor, key.Currency)
 	if err != nil {
 		return Latest{}, fmt.Errorf("series %s: %w", sid, err)
 	}
-	changedAt := millis(all[changed].at)
+	changedAt := millis(cps[len(cps)-1])
 	return Latest{Key: key, SeriesID: sid, Price: price, ObservationID: fare.ObservationID(sid, changedAt),
 		ChangedAt: changedAt, FirstSeen: millis(all[0].at), LastSeen: millis(last.at),
-		Observations: int64(len(all)), ChangePoints: int64(cps), Offers: last.offers, History: h}, nil
+		Observations: int64(len(all)), ChangePoints: int64(len(cps)), Offers: last.offers, History: h}, nil
 }
 
 // pendingInstants is the instants of the plan's change-log writes, sorted:
@@ -183,8 +181,7 @@ func reassert(cur *Latest) (upserts []entry, deletes []int64, err error) {
 		return nil, nil, err
 	}
 	for _, at := range cur.Pending {
-		i, found := slices.BinarySearchFunc(all, at, func(e entry, at int64) int { return cmpInt(e.at, at) })
-		if found && isChange(all, i) {
+		if i, found := find(all, at); found && isChange(all, i) {
 			upserts = append(upserts, all[i])
 		} else {
 			deletes = append(deletes, at)
@@ -227,23 +224,7 @@ func containsSorted(s []int64, v int64) bool {
 	return ok
 }
 
-// containsEntry reports whether add holds an entry at instant at that was
-// not a duplicate.
-func containsEntry(add []entry, dup []bool, at int64) bool {
-	for i := range add {
-		if add[i].at == at && !dup[i] {
-			return true
-		}
-	}
-	return false
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// find returns where the entry at instant at is, or would be, in es.
+func find(es []entry, at int64) (int, bool) {
+	return slices.BinarySearchFunc(es, at, func(e entry, at int64) int { return cmp.Compare(e.at, at) })
 }

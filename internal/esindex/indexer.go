@@ -196,6 +196,11 @@ func rejectedLine(n int, line []byte, err error) DeadLetter {
 
 func (rn *run) deadLetter(dl DeadLetter) error {
 	rn.sum.Outcomes[DeadLettered]++
+	return rn.sinkDeadLetter(dl)
+}
+
+// sinkDeadLetter hands dl to the configured dead-letter sink.
+func (rn *run) sinkDeadLetter(dl DeadLetter) error {
 	if err := rn.cfg.DeadLetter(dl); err != nil {
 		return fmt.Errorf("writing dead letter: %w", err)
 	}

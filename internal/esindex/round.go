@@ -3,7 +3,6 @@ package esindex
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/farepipe/farepipe/internal/fare"
@@ -207,7 +206,6 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 	}
 	again := todo[:0]
 	var logOps []op
-	var logOwners []*series
 	var logFresh []bool
 	for i, a := range answers {
 		s := todo[i]
@@ -220,11 +218,10 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 				if err != nil {
 					return nil, err
 				}
-				logOps, logOwners, logFresh = append(logOps, o), append(logOwners, s), append(logFresh, s.plan.fresh[j])
+				logOps, logFresh = append(logOps, o), append(logFresh, s.plan.fresh[j])
 			}
 			for _, at := range s.plan.deletes {
-				logOps, logOwners = append(logOps, rn.deleteOp(s.id, at, s.plan.latest.Gen)), append(logOwners, s)
-				logFresh = append(logFresh, false)
+				logOps, logFresh = append(logOps, rn.deleteOp(s.id, at, s.plan.latest.Gen)), append(logFresh, false)
 			}
 		case classConflict:
 			again = append(again, s) // replaced since it was read: fold again
@@ -287,16 +284,14 @@ func (rn *run) settleFailed(s *series) {
 	rn.sum.Outcomes[Failed] += s.plan.settled[Created] + s.plan.settled[Unchanged]
 }
 
-// writeDeadLetter records a write Elasticsearch rejected for good.
+// writeDeadLetter records a write Elasticsearch rejected for good. The
+// caller files the outcome of the records it concerns.
 func (rn *run) writeDeadLetter(o *op, a answer) error {
 	dl := DeadLetter{ID: o.id, Index: o.index, Status: a.status, Type: a.typ, Reason: a.reason}
 	if o.body != nil {
 		dl.Record = append(json.RawMessage(nil), o.body...) // the body's buffer is reused
 	}
-	if err := rn.cfg.DeadLetter(dl); err != nil {
-		return fmt.Errorf("writing dead letter: %w", err)
-	}
-	return nil
+	return rn.sinkDeadLetter(dl)
 }
 
 // groupSeries sorts the observations of a chunk into its series, in the

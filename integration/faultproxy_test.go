@@ -13,30 +13,22 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // faultProxy stands between a client and the real Elasticsearch node and
-// injects faults: a status for a whole request, a status for single bulk
-// items (those items never reach the node; the others do, and their real
-// answers are merged back in order), a delay, or a freeze that holds every
-// request until thawed.
+// answers single bulk items with a status of its choosing: those items
+// never reach the node, the others do, and their real answers are merged
+// back in order. Every other request goes through as it is.
 type faultProxy struct {
 	URL    string
 	target *url.URL
 	proxy  *httputil.ReverseProxy
 
 	mu sync.Mutex
-	// request, when set, returns a status to answer a request with
-	// instead of forwarding it; 0 forwards.
-	request func(r *http.Request) int
 	// item, when set, returns a status to answer a bulk item with instead
 	// of forwarding it; 0 forwards. index is the index in the request's
 	// path (esindex names it there, not per item).
-	item    func(index, action, id string) int
-	delay   time.Duration
-	frozen  chan struct{} // closed when thawed; nil when not frozen
-	faulted int           // requests and items answered with a fault
+	item func(index, action, id string) int
 }
 
 func newFaultProxy(t *testing.T, target string) *faultProxy {
@@ -47,10 +39,7 @@ func newFaultProxy(t *testing.T, target string) *faultProxy {
 	}
 	p := &faultProxy{target: u, proxy: httputil.NewSingleHostReverseProxy(u)}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
-	t.Cleanup(func() {
-		p.thaw()
-		srv.Close()
-	})
+	t.Cleanup(srv.Close)
 	p.URL = srv.URL
 	return p
 }
@@ -62,54 +51,15 @@ func (p *faultProxy) set(f func(p *faultProxy)) {
 	f(p)
 }
 
-// freeze holds every request from now until thaw.
-func (p *faultProxy) freeze() { p.set(func(p *faultProxy) { p.frozen = make(chan struct{}) }) }
-
-func (p *faultProxy) thaw() {
-	p.set(func(p *faultProxy) {
-		if p.frozen != nil {
-			close(p.frozen)
-			p.frozen = nil
-		}
-	})
-}
-
-func (p *faultProxy) faults() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.faulted
-}
-
 func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
-	request, item, delay, frozen := p.request, p.item, p.delay, p.frozen
+	item := p.item
 	p.mu.Unlock()
-	if frozen != nil {
-		select {
-		case <-frozen:
-		case <-r.Context().Done():
-			return
-		}
-	}
-	time.Sleep(delay)
-	if request != nil {
-		if status := request(r); status != 0 {
-			p.count(1)
-			answer(w, status, fmt.Sprintf(`{"error":{"type":"fault_injected","reason":"status %d injected"},"status":%d}`, status, status))
-			return
-		}
-	}
 	if item != nil && strings.HasSuffix(r.URL.Path, "/_bulk") {
 		p.bulk(w, r, item)
 		return
 	}
 	p.proxy.ServeHTTP(w, r)
-}
-
-func (p *faultProxy) count(n int) {
-	p.mu.Lock()
-	p.faulted += n
-	p.mu.Unlock()
 }
 
 func answer(w http.ResponseWriter, status int, body string) {
@@ -197,7 +147,6 @@ func (p *faultProxy) bulk(w http.ResponseWriter, r *http.Request, item func(inde
 	}
 	var b strings.Builder
 	b.WriteString(`{"errors":true,"items":[`)
-	injected := 0
 	for i, s := range slots {
 		if i > 0 {
 			b.WriteByte(',')
@@ -211,11 +160,9 @@ func (p *faultProxy) bulk(w http.ResponseWriter, r *http.Request, item func(inde
 			real = real[1:]
 			continue
 		}
-		injected++
 		fmt.Fprintf(&b, `{%q:{"_id":%q,"status":%d,"error":{"type":"fault_injected","reason":"status %d injected"}}}`,
 			s.action, s.id, s.status, s.status)
 	}
 	b.WriteString("]}")
-	p.count(injected)
 	answer(w, http.StatusOK, b.String())
 }

@@ -14,9 +14,9 @@ const DefaultMaxClockSkew = 10 * time.Minute
 var DefaultMinObservedAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // TimeBounds is the range of instants an observation may carry: from Min to
-// MaxSkew after the clock Now. The latest document of a series is versioned
-// on observed_at, so an instant far in the future would keep every later
-// observation of its series from ever becoming the latest one.
+// MaxSkew after the clock Now. An instant far in the future would stay the
+// last observation of its series, its price shown as current, whatever is
+// observed after it.
 type TimeBounds struct {
 	Min     time.Time        // zero: DefaultMinObservedAt
 	MaxSkew time.Duration    // zero: DefaultMaxClockSkew

@@ -35,6 +35,9 @@ type plan struct {
 	fresh   []bool           // upserts[i] is one of the new observations
 	deletes []int64          // instants of change points no longer so
 	settled [numOutcomes]int // Created, Unchanged and Duplicate of the new observations
+
+	dropped []int64 // instants a repair took out of the history
+	remove  bool    // a repair left nothing: delete latest and change log
 }
 
 // fold merges a series' new observations, in any order, into its history

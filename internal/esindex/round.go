@@ -30,6 +30,10 @@ type run struct {
 	owners  []*series
 	ids     []string
 	mget    []byte // _mget request and response bodies
+
+	repair   *Repair // set when the run repairs series rather than indexing
+	report   func(Repaired) error
+	repaired RepairSummary
 }
 
 // series is one series' share of a round.
@@ -54,10 +58,15 @@ const maxAttempts = 20
 // The latest document is the one place of record: whatever ran before or
 // beside, the series ends as its history says.
 func (rn *run) round(ctx context.Context, chunk []fare.Observation) error {
+	rn.groupSeries(chunk)
+	return rn.rounds(ctx)
+}
+
+// rounds folds the round's series until each is settled.
+func (rn *run) rounds(ctx context.Context) error {
 	// The bodies of the last round are no longer referenced: its sends
 	// are over, and dead letters copy what they keep.
 	rn.docs = rn.docs[:0]
-	rn.groupSeries(chunk)
 	todo := make([]*series, len(rn.series))
 	for i := range rn.series {
 		todo[i] = &rn.series[i]
@@ -104,8 +113,19 @@ func (rn *run) fold(ctx context.Context, todo []*series) ([]*series, error) {
 	next := todo[:0]
 	for _, s := range todo {
 		s.cur = current[s.id]
-		if s.plan, err = fold(s.cur, s.obs); err != nil {
+		if rn.repair != nil {
+			s.plan, err = prune(s.cur, rn.repair)
+		} else {
+			s.plan, err = fold(s.cur, s.obs)
+		}
+		if err != nil {
 			return nil, err
+		}
+		if rn.repair != nil && rn.repair.DryRun {
+			if err := rn.reportRepair(s); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if !s.plan.changed && (s.cur == nil || len(s.cur.Pending) == 0) {
 			rn.settle(s)
@@ -190,12 +210,17 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 	ops := rn.ops[:0]
 	for _, s := range todo {
-		l := &s.plan.latest
-		start := len(rn.docs)
-		rn.docs = l.AppendJSON(rn.docs)
-		o := op{action: "create", index: rn.latestIndex, id: s.id, body: rn.docs[start:len(rn.docs):len(rn.docs)]}
+		o := op{action: "delete", index: rn.latestIndex, id: s.id} // a repair left nothing of the series
+		if !s.plan.remove {
+			start := len(rn.docs)
+			rn.docs = s.plan.latest.AppendJSON(rn.docs)
+			o.action, o.body = "create", rn.docs[start:len(rn.docs):len(rn.docs)]
+		}
 		if s.cur != nil {
-			o.action, o.seqNo, o.primaryTerm = "index", s.cur.seqNo, s.cur.primaryTerm
+			if o.action == "create" {
+				o.action = "index"
+			}
+			o.seqNo, o.primaryTerm = s.cur.seqNo, s.cur.primaryTerm
 		}
 		ops = append(ops, o)
 	}
@@ -213,6 +238,11 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 		case classOK:
 			rn.sum.Latest++
 			rn.settle(s)
+			if rn.repair != nil {
+				if err := rn.reportRepair(s); err != nil {
+					return nil, err
+				}
+			}
 			for j, e := range s.plan.upserts {
 				o, err := rn.upsertOp(&s.plan.latest.Key, s.id, e, s.plan.latest.Gen)
 				if err != nil {

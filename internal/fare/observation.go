@@ -12,7 +12,12 @@ type Observation struct {
 	SeriesID   string
 	ObservedAt time.Time
 	Key        SeriesKey
-	Price      Money
+	// Price is the fare: what the offer costs its travellers, taxes
+	// included, paid additional services not.
+	Price Money
+	// Breakdown splits the price where the provider said how; zero parts
+	// were not given.
+	Breakdown
 	// Offers is how many offers of the response fell into this series; the
 	// observation holds the cheapest of them.
 	Offers int
@@ -34,13 +39,59 @@ func NewObservation(key SeriesKey, observedAt time.Time, price Money, offers int
 	}
 }
 
+// Breakdown is how a price splits, each part in the price's currency and
+// zero (an empty Amount) when the provider did not give it.
+type Breakdown struct {
+	// Base is the fare before taxes; Taxes is the price less Base. Both
+	// are set or neither.
+	Base, Taxes Money
+	// GrandTotal is what the travellers pay with fees and the paid
+	// additional services of the offer (checked bags), which are not fare.
+	GrandTotal Money
+}
+
+// NewBreakdown splits price by a base amount and a grand total, decimal
+// strings in the price's currency; an empty string leaves its part zero.
+// The base must be 0 to price (taxes are never negative), the grand total
+// at least the price.
+func NewBreakdown(price Money, base, grandTotal string) (Breakdown, error) {
+	var b Breakdown
+	if base != "" {
+		m, err := ParseMoney(base, price.Currency)
+		if err != nil {
+			return b, &FieldError{Field: "base", Value: base, Reason: err.Error()}
+		}
+		if m.Minor < 0 || m.Minor > price.Minor {
+			return b, &FieldError{Field: "base", Value: base, Reason: "not between 0 and the total " + price.Amount}
+		}
+		b.Base = m
+		b.Taxes, _ = MoneyFromMinor(price.Minor-m.Minor, price.Currency)
+	}
+	if grandTotal != "" {
+		m, err := ParseMoney(grandTotal, price.Currency)
+		if err != nil {
+			return b, &FieldError{Field: "grand_total", Value: grandTotal, Reason: err.Error()}
+		}
+		if m.Minor < price.Minor {
+			return b, &FieldError{Field: "grand_total", Value: grandTotal, Reason: "below the total " + price.Amount}
+		}
+		b.GrandTotal = m
+	}
+	return b, nil
+}
+
 // AppendJSON appends the observation as one flat JSON object, the form
 // stored in curated objects and in Elasticsearch:
 //
 //	{"id":…,"series_id":…,"observed_at":…,"source":…,"origin":…,
 //	 "destination":…,"departure_date":…,"return_date":…,"cabin":…,
-//	 "non_stop":…,"carrier":…,"currency":…,"amount":…,"amount_minor":…,
+//	 "non_stop":…,"carrier":…,"currency":…,"adults":…,"children":…,
+//	 "infants":…,"amount":…,"amount_minor":…,"base":…,"base_minor":…,
+//	 "taxes":…,"taxes_minor":…,"grand_total":…,"grand_total_minor":…,
 //	 "offers":…}
+//
+// The passenger counts are left out for a version 1 key (the zero mix),
+// and each part of the breakdown when it is zero.
 //
 // It writes the fields by hand: the encoder sits on the hot path of every
 // step.
@@ -57,6 +108,13 @@ func (o *Observation) AppendJSON(b []byte) []byte {
 	b = appendQuoted(b, o.Price.Amount)
 	b = append(b, `,"amount_minor":`...)
 	b = strconv.AppendInt(b, o.Price.Minor, 10)
+	if o.Base.Amount != "" {
+		b = appendMoney(b, `,"base":`, `,"base_minor":`, o.Base)
+		b = appendMoney(b, `,"taxes":`, `,"taxes_minor":`, o.Taxes)
+	}
+	if o.GrandTotal.Amount != "" {
+		b = appendMoney(b, `,"grand_total":`, `,"grand_total_minor":`, o.GrandTotal)
+	}
 	b = append(b, `,"offers":`...)
 	b = strconv.AppendInt(b, int64(o.Offers), 10)
 	return append(b, '}')
@@ -82,7 +140,20 @@ func (k *SeriesKey) appendFields(b []byte) []byte {
 	b = append(b, `,"carrier":`...)
 	b = appendQuoted(b, k.Carrier)
 	b = append(b, `,"currency":`...)
-	return appendQuoted(b, k.Currency)
+	b = appendQuoted(b, k.Currency)
+	if k.Passengers.Legacy() {
+		return b
+	}
+	b = strconv.AppendInt(append(b, `,"adults":`...), int64(k.Adults), 10)
+	b = strconv.AppendInt(append(b, `,"children":`...), int64(k.Children), 10)
+	return strconv.AppendInt(append(b, `,"infants":`...), int64(k.Infants), 10)
+}
+
+// appendMoney appends m as two members: its decimal string and its minor
+// units.
+func appendMoney(b []byte, amount, minor string, m Money) []byte {
+	b = appendQuoted(append(b, amount...), m.Amount)
+	return strconv.AppendInt(append(b, minor...), m.Minor, 10)
 }
 
 // appendQuoted appends s quoted as strconv.AppendQuote quotes it. The

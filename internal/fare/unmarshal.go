@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 	"time"
 )
@@ -12,21 +13,30 @@ import (
 // wireObservation is the flat JSON form of an observation, the one written
 // to curated objects and indexed.
 type wireObservation struct {
-	ID          string `json:"id"`
-	SeriesID    string `json:"series_id"`
-	ObservedAt  string `json:"observed_at"`
-	Source      string `json:"source"`
-	Origin      string `json:"origin"`
-	Destination string `json:"destination"`
-	Departure   string `json:"departure_date"`
-	Return      string `json:"return_date"`
-	Cabin       string `json:"cabin"`
-	NonStop     bool   `json:"non_stop"`
-	Carrier     string `json:"carrier"`
-	Currency    string `json:"currency"`
-	Amount      string `json:"amount"`
-	Minor       int64  `json:"amount_minor"`
-	Offers      int    `json:"offers"`
+	ID              string `json:"id"`
+	SeriesID        string `json:"series_id"`
+	ObservedAt      string `json:"observed_at"`
+	Source          string `json:"source"`
+	Origin          string `json:"origin"`
+	Destination     string `json:"destination"`
+	Departure       string `json:"departure_date"`
+	Return          string `json:"return_date"`
+	Cabin           string `json:"cabin"`
+	NonStop         bool   `json:"non_stop"`
+	Carrier         string `json:"carrier"`
+	Currency        string `json:"currency"`
+	Adults          int64  `json:"adults"`
+	Children        int64  `json:"children"`
+	Infants         int64  `json:"infants"`
+	Amount          string `json:"amount"`
+	Minor           int64  `json:"amount_minor"`
+	Base            string `json:"base"`
+	BaseMinor       int64  `json:"base_minor"`
+	Taxes           string `json:"taxes"`
+	TaxesMinor      int64  `json:"taxes_minor"`
+	GrandTotal      string `json:"grand_total"`
+	GrandTotalMinor int64  `json:"grand_total_minor"`
+	Offers          int64  `json:"offers"`
 }
 
 // UnmarshalJSON decodes the flat form and checks that the identifiers match
@@ -66,26 +76,57 @@ func (o *Observation) fromWire(w *wireObservation) error {
 			return fmt.Errorf("observed_at %q: not an RFC 3339 time", w.ObservedAt)
 		}
 	}
+	counts := [...]int64{w.Adults, w.Children, w.Infants, w.Offers}
+	for _, n := range counts {
+		if n < 0 || n > math.MaxInt32 {
+			return fmt.Errorf("count %d out of range", n)
+		}
+	}
 	key := SeriesKey{Source: w.Source, Origin: w.Origin, Destination: w.Destination,
 		Departure: w.Departure, Return: w.Return, Cabin: w.Cabin, NonStop: w.NonStop,
-		Carrier: w.Carrier, Currency: w.Currency}
-	price, err := ParseMoney(w.Amount, w.Currency)
+		Carrier: w.Carrier, Currency: w.Currency,
+		Passengers: Passengers{Adults: int(w.Adults), Children: int(w.Children), Infants: int(w.Infants)}}
+	price, err := wireMoney("amount", w.Amount, w.Minor, w.Currency)
 	if err != nil {
 		return err
 	}
-	if price.Minor != w.Minor {
-		return fmt.Errorf("amount %q and amount_minor %d disagree", w.Amount, w.Minor)
+	var bd Breakdown
+	if w.Base != "" || w.BaseMinor != 0 || w.Taxes != "" || w.TaxesMinor != 0 {
+		if bd.Base, err = wireMoney("base", w.Base, w.BaseMinor, w.Currency); err != nil {
+			return err
+		}
+		if bd.Taxes, err = wireMoney("taxes", w.Taxes, w.TaxesMinor, w.Currency); err != nil {
+			return err
+		}
+	}
+	if w.GrandTotal != "" || w.GrandTotalMinor != 0 {
+		if bd.GrandTotal, err = wireMoney("grand_total", w.GrandTotal, w.GrandTotalMinor, w.Currency); err != nil {
+			return err
+		}
 	}
 	at = at.UTC().Truncate(time.Millisecond) // as NewObservation has it
 	sid := key.id()
 	oid := observationID(sid[:], at)
-	*o = Observation{ID: w.ID, SeriesID: w.SeriesID, ObservedAt: at, Key: key, Price: price, Offers: w.Offers}
+	*o = Observation{ID: w.ID, SeriesID: w.SeriesID, ObservedAt: at, Key: key, Price: price, Breakdown: bd, Offers: int(w.Offers)}
 	if w.SeriesID != string(sid[:]) || w.ID != string(oid[:]) {
 		o.SeriesID, o.ID = string(sid[:]), string(oid[:])
 		return fmt.Errorf("identifiers %s/%s do not match the key and observed_at (want %s/%s)",
 			w.SeriesID, w.ID, o.SeriesID, o.ID)
 	}
 	return nil
+}
+
+// wireMoney is the money of a decimal string and its amount in minor units,
+// which must agree; field names the pair in the error.
+func wireMoney(field, amount string, minor int64, currency string) (Money, error) {
+	m, err := ParseMoney(amount, currency)
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", field, err)
+	}
+	if m.Minor != minor {
+		return m, fmt.Errorf("%s %q and %s_minor %d disagree", field, amount, field, minor)
+	}
+	return m, nil
 }
 
 // decode is the fast path of UnmarshalJSON for the form AppendJSON writes:
@@ -117,7 +158,7 @@ func (w *wireObservation) decode(data []byte) bool {
 			return false
 		}
 		i = skipSpace(data, i+1)
-		f, str := w.field(key)
+		f, str, num := w.field(key)
 		if f < 0 || seen&(1<<f) != 0 {
 			return false
 		}
@@ -129,23 +170,16 @@ func (w *wireObservation) decode(data []byte) bool {
 				return false
 			}
 			*str, i = src[start:end], end+1
-		case f == wireNonStop && bytes.HasPrefix(data[i:], []byte("true")):
-			w.NonStop, i = true, i+4
-		case f == wireNonStop && bytes.HasPrefix(data[i:], []byte("false")):
-			w.NonStop, i = false, i+5
-		case f == wireMinor || f == wireOffers:
+		case num != nil:
 			v, next, ok := plainInt(data, i)
 			if !ok {
 				return false
 			}
-			if f == wireMinor {
-				w.Minor = v
-			} else if int64(int(v)) == v {
-				w.Offers = int(v)
-			} else {
-				return false // too large for an int here
-			}
-			i = next
+			*num, i = v, next
+		case bytes.HasPrefix(data[i:], []byte("true")):
+			w.NonStop, i = true, i+4
+		case bytes.HasPrefix(data[i:], []byte("false")):
+			w.NonStop, i = false, i+5
 		default:
 			return false
 		}
@@ -164,49 +198,60 @@ func (w *wireObservation) decode(data []byte) bool {
 	}
 }
 
-// Fields of wireObservation that are not strings.
-const (
-	wireNonStop = iota + 1
-	wireMinor
-	wireOffers
-)
-
-// field returns a number for a known key, -1 for another, and for a string
-// field where it goes.
-func (w *wireObservation) field(key []byte) (int, *string) {
+// field returns a number for a known key, -1 for another, and where its
+// value goes: a string, an integer, or neither for non_stop.
+func (w *wireObservation) field(key []byte) (int, *string, *int64) {
 	switch string(key) {
 	case "non_stop":
-		return wireNonStop, nil
+		return 1, nil, nil
 	case "amount_minor":
-		return wireMinor, nil
+		return 2, nil, &w.Minor
 	case "offers":
-		return wireOffers, nil
+		return 3, nil, &w.Offers
 	case "id":
-		return 4, &w.ID
+		return 4, &w.ID, nil
 	case "series_id":
-		return 5, &w.SeriesID
+		return 5, &w.SeriesID, nil
 	case "observed_at":
-		return 6, &w.ObservedAt
+		return 6, &w.ObservedAt, nil
 	case "source":
-		return 7, &w.Source
+		return 7, &w.Source, nil
 	case "origin":
-		return 8, &w.Origin
+		return 8, &w.Origin, nil
 	case "destination":
-		return 9, &w.Destination
+		return 9, &w.Destination, nil
 	case "departure_date":
-		return 10, &w.Departure
+		return 10, &w.Departure, nil
 	case "return_date":
-		return 11, &w.Return
+		return 11, &w.Return, nil
 	case "cabin":
-		return 12, &w.Cabin
+		return 12, &w.Cabin, nil
 	case "carrier":
-		return 13, &w.Carrier
+		return 13, &w.Carrier, nil
 	case "currency":
-		return 14, &w.Currency
+		return 14, &w.Currency, nil
 	case "amount":
-		return 15, &w.Amount
+		return 15, &w.Amount, nil
+	case "adults":
+		return 16, nil, &w.Adults
+	case "children":
+		return 17, nil, &w.Children
+	case "infants":
+		return 18, nil, &w.Infants
+	case "base":
+		return 19, &w.Base, nil
+	case "base_minor":
+		return 20, nil, &w.BaseMinor
+	case "taxes":
+		return 21, &w.Taxes, nil
+	case "taxes_minor":
+		return 22, nil, &w.TaxesMinor
+	case "grand_total":
+		return 23, &w.GrandTotal, nil
+	case "grand_total_minor":
+		return 24, nil, &w.GrandTotalMinor
 	}
-	return -1, nil
+	return -1, nil, nil
 }
 
 // plainString reads the JSON string at i if it holds printable ASCII only

@@ -3,7 +3,7 @@ package fare
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -107,14 +107,43 @@ func (k SeriesKey) Validate() error {
 			bad("return_date", k.Return, "before departure_date "+k.Departure)
 		}
 	}
-	if !slices.Contains(Cabins, k.Cabin) {
-		bad("cabin", k.Cabin, "unknown cabin (want one of "+strings.Join(Cabins, ", ")+")")
+	if !ValidCabin(k.Cabin) {
+		bad("cabin", k.Cabin, "unknown cabin (want one of "+strings.Join(Cabins, ", ")+" or "+CabinMixed+")")
 	}
 	if !ValidCarrier(k.Carrier) {
 		bad("carrier", k.Carrier, "not an IATA airline code (two letters or digits)")
 	}
 	if _, ok := MinorUnits(k.Currency); !ok {
 		bad("currency", k.Currency, "unknown currency (want an ISO 4217 code)")
+	}
+	if err := k.Passengers.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks a passenger mix: each count 0 to MaxPassengers, at least
+// one adult unless the mix is the zero mix of a version 1 key, and no more
+// infants than adults (each sits on an adult's lap or beside one).
+func (p Passengers) Validate() error {
+	if p.Legacy() {
+		return nil
+	}
+	var errs []error
+	for _, c := range []struct {
+		field string
+		n     int
+	}{{"adults", p.Adults}, {"children", p.Children}, {"infants", p.Infants}} {
+		if c.n < 0 || c.n > MaxPassengers {
+			errs = append(errs, &FieldError{Field: c.field, Value: strconv.Itoa(c.n),
+				Reason: "want 0 to " + strconv.Itoa(MaxPassengers)})
+		}
+	}
+	if p.Adults < 1 {
+		errs = append(errs, &FieldError{Field: "adults", Value: strconv.Itoa(p.Adults), Reason: "at least one adult travels"})
+	} else if p.Infants > p.Adults {
+		errs = append(errs, &FieldError{Field: "infants", Value: strconv.Itoa(p.Infants),
+			Reason: "more infants than adults (" + strconv.Itoa(p.Adults) + ")"})
 	}
 	return errors.Join(errs...)
 }
@@ -137,6 +166,17 @@ func (o *Observation) validate(ids bool) error {
 	}
 	if o.Price.Currency != o.Key.Currency {
 		bad("currency", o.Price.Currency, "price currency differs from series currency "+o.Key.Currency)
+	}
+	if b := &o.Breakdown; b.Base.Amount != "" || b.Taxes.Amount != "" {
+		switch {
+		case b.Base.Currency != o.Price.Currency || b.Taxes.Currency != o.Price.Currency:
+			bad("base", b.Base.Amount, "base or taxes not in the price currency "+o.Price.Currency)
+		case b.Base.Minor < 0 || b.Taxes.Minor < 0 || b.Base.Minor+b.Taxes.Minor != o.Price.Minor:
+			bad("taxes", b.Taxes.Amount, "base "+b.Base.Amount+" and taxes do not add up to the price "+o.Price.Amount)
+		}
+	}
+	if g := o.GrandTotal; g.Amount != "" && (g.Currency != o.Price.Currency || g.Minor < o.Price.Minor) {
+		bad("grand_total", g.Amount, "below the price "+o.Price.String()+" or in another currency")
 	}
 	if !ids {
 		return errors.Join(errs...)

@@ -7,10 +7,10 @@
 #
 # It runs its own set of services (services.sh with its own run directory
 # and ports, 1 GiB heap), never the default set, and stops that set at the
-# end if it started it. services.sh starts Elasticsearch with empty data,
-# so every run that starts the set loads the data again (≈ 5-10 min on a
-# shared 2-CPU machine); with FAREPIPE_BENCH_API_KEEP=1 the set is left
-# running and a rerun skips loading.
+# end if it started it. The set keeps its data across restarts (until
+# services.sh reset), so only the first run loads the data (≈ 5-10 min on
+# a shared 2-CPU machine) and a rerun skips loading; with
+# FAREPIPE_BENCH_API_KEEP=1 the set is also left running.
 #
 # Settings: FAREPIPE_BENCH_API_N (requests per run, default 2000),
 # FAREPIPE_BENCH_API_CLIENTS (default 1,4), FAREPIPE_BENCH_API_CACHE

@@ -7,9 +7,13 @@
 #   hack/services.sh status         say what is running
 #   hack/services.sh stopped        print the names of those not running
 #   hack/services.sh down [NAME...] stop what up started (or only the named
-#                                   services: minio, elasticsearch, elasticmq),
-#                                   delete their data
+#                                   services: minio, elasticsearch, elasticmq);
+#                                   their data stays for the next up
+#   hack/services.sh reset [NAME...] stop them and delete their data
 #
+# Data lives in the run directory ($FAREPIPE_RUN_DIR) and survives down, a
+# crash and up again; only reset deletes it. Give a set that must start
+# empty a run directory of its own (and ports of its own, see hack/README.md).
 # Only export lines go to stdout; progress and errors go to stderr.
 set -euo pipefail
 
@@ -26,7 +30,7 @@ SQS_CONF="$FP_RUN/elasticmq.conf"
 SQS_MAIN="org.elasticmq.server.Main"
 
 usage() {
-	log "usage: $0 up|down [NAME...]|env|status|stopped"
+	log "usage: $0 up|down [NAME...]|reset [NAME...]|env|status|stopped"
 	exit 2
 }
 
@@ -117,7 +121,7 @@ make_bucket() {
 	case "$code" in
 	200) log "minio: created bucket $FP_BUCKET" ;;
 	409) grep -q BucketAlreadyOwnedByYou "$out" || die "creating bucket $FP_BUCKET: $(cat "$out")" ;;
-	403) die "creating bucket $FP_BUCKET: HTTP 403: the running MinIO has other credentials than $FP_S3_CREDENTIALS; restart it with: $0 down && $0 up" ;;
+	403) die "creating bucket $FP_BUCKET: HTTP 403: the running MinIO has other credentials than $FP_S3_CREDENTIALS; restart it with: $0 reset && $0 up" ;;
 	*) die "creating bucket $FP_BUCKET: HTTP $code: $(cat "$out")" ;;
 	esac
 }
@@ -129,7 +133,6 @@ up_minio() {
 	else
 		require_free_port "$FP_S3_PORT" FAREPIPE_S3_PORT
 		require_free_port "$((FP_S3_PORT + 1))" FAREPIPE_S3_PORT
-		rm -rf "$MINIO_DATA"
 		mkdir -p "$MINIO_DATA"
 		log "minio: starting on 127.0.0.1:$FP_S3_PORT..."
 		start_bg "$MINIO_PID" "$FP_RUN/minio.log" env \
@@ -152,7 +155,6 @@ up_es() {
 	else
 		require_free_port "$FP_ES_PORT" FAREPIPE_ES_PORT
 		require_free_port "$FP_ES_TRANSPORT_PORT" "FAREPIPE_ES_PORT (transport uses port+100)"
-		rm -rf "$ES_HOME"
 		mkdir -p "$ES_HOME/tmp"
 		log "elasticsearch: starting $ES_VERSION on 127.0.0.1:$FP_ES_PORT (≈10-30s)..."
 		# The class path names the launcher's compiled directory itself, not
@@ -245,9 +247,9 @@ cmd_up() {
 
 SERVICES=(minio elasticsearch elasticmq)
 
-# service NAME sets what down, status and stopped need of one of SERVICES:
-# its pid file, the marker its command line holds (see running_pid), its
-# URL and its data (removed by down).
+# service NAME sets what down, reset, status and stopped need of one of
+# SERVICES: its pid file, the marker its command line holds (see
+# running_pid), its URL and its data (removed by reset).
 service() {
 	case "$1" in
 	minio) SVC_PID=$MINIO_PID SVC_MARKER=$MINIO_BIN SVC_URL="http://127.0.0.1:$FP_S3_PORT" SVC_DATA=$MINIO_DATA ;;
@@ -257,8 +259,15 @@ service() {
 	esac
 }
 
+# cmd_down stops the named services (all without names); with --reset it
+# also deletes their data.
 cmd_down() {
-	local names=("$@") name
+	local wipe=false name
+	if [[ "${1:-}" == --reset ]]; then
+		wipe=true
+		shift
+	fi
+	local names=("$@")
 	((${#names[@]} > 0)) || names=("${SERVICES[@]}")
 	for name in "${names[@]}"; do
 		service "$name" # an unknown name stops nothing
@@ -267,7 +276,10 @@ cmd_down() {
 	for name in "${names[@]}"; do
 		service "$name"
 		stop "$name" "$SVC_PID" "$SVC_MARKER"
-		rm -rf "$SVC_DATA"
+		if $wipe; then
+			rm -rf "$SVC_DATA"
+			log "$name: data deleted"
+		fi
 	done
 }
 
@@ -293,11 +305,12 @@ main() {
 	[[ $# -ge 1 ]] || usage
 	local cmd=$1
 	shift
-	[[ "$cmd" == down || $# -eq 0 ]] || usage
+	[[ "$cmd" == down || "$cmd" == reset || $# -eq 0 ]] || usage
 	load_s3_credentials
 	case "$cmd" in
 	up) cmd_up ;;
 	down) cmd_down "$@" ;;
+	reset) cmd_down --reset "$@" ;;
 	env) print_env ;;
 	status) cmd_status ;;
 	stopped) stopped_services ;;

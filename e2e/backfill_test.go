@@ -62,9 +62,13 @@ func TestBackfillIngestsTheObjectsOfItsRange(t *testing.T) {
 		t.Errorf("the backfill listed %q, want %q", keys, want)
 	}
 
-	index := w.pods("index")
+	// Outcomes, not pods: an index pod that failed and was retried (say on
+	// no_shard_available_action_exception from a node that just emptied an
+	// index) is the WorkflowTemplate doing its job. What counts is one
+	// successful index of each object.
+	index := succeeded(w.pods("index"))
 	if len(index) != len(want) {
-		t.Errorf("the backfill ran %d index pods, want %d", len(index), len(want))
+		t.Errorf("the backfill indexed %d objects successfully, want %d", len(index), len(want))
 	}
 	for _, p := range index {
 		if !indexedAll(p) {

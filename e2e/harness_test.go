@@ -244,16 +244,29 @@ func (s *suite) ingestsOf(key string) []workflow {
 	return out
 }
 
-// indexedAll fails the test unless the ingest w succeeded with one index
-// pod whose outputs show every observation indexed.
+// succeeded returns the pods that succeeded: a pod that failed and was
+// retried is left out.
+func succeeded(pods []node) []node {
+	var out []node
+	for _, p := range pods {
+		if p.Phase == "Succeeded" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// indexedAll fails the test unless the ingest w succeeded with one
+// successful index pod (after any retries) whose outputs show every
+// observation indexed.
 func (s *suite) indexedAll(w workflow) {
 	s.t.Helper()
 	if w.Status.Phase != "Succeeded" {
 		s.t.Fatalf("ingest %s: %s %s", w.Metadata.Name, w.Status.Phase, w.Status.Message)
 	}
-	idx := w.pods("index")
+	idx := succeeded(w.pods("index"))
 	if len(idx) != 1 || !indexedAll(idx[0]) {
-		s.t.Fatalf("ingest %s: index pods %+v, want one with every observation indexed", w.Metadata.Name, idx)
+		s.t.Fatalf("ingest %s: successful index pods %+v, want one with every observation indexed", w.Metadata.Name, idx)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/farepipe/farepipe/internal/objstore"
 )
 
 // isGzip reports whether body starts with the gzip magic number.
@@ -43,7 +45,7 @@ func compress(ctx context.Context, dir string, r io.Reader) (tempBatch, error) {
 	t := tempBatch{f: f}
 	zw, err := gzip.NewWriterLevel(f, gzip.DefaultCompression)
 	if err == nil {
-		err = copyContext(ctx, zw, r)
+		err = objstore.Copy(ctx, zw, r)
 	}
 	if err == nil {
 		err = zw.Close()
@@ -56,26 +58,4 @@ func compress(ctx context.Context, dir string, r io.Reader) (tempBatch, error) {
 		return tempBatch{}, err
 	}
 	return t, nil
-}
-
-// copyContext copies r to w, checking ctx between chunks.
-func copyContext(ctx context.Context, w io.Writer, r io.Reader) error {
-	buf := make([]byte, 256<<10)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n, err := r.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return werr
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }

@@ -1,7 +1,6 @@
 package land
 
 import (
-	"path"
 	"strings"
 	"time"
 )
@@ -53,33 +52,4 @@ func Key(source string, date time.Time, sha256hex string) string {
 		name = name[:nameDigits]
 	}
 	return "raw/source=" + s + "/date=" + date.UTC().Format(time.DateOnly) + "/" + name + Suffix
-}
-
-// ParseKey reads the source and date partitions of a raw object's key. It
-// accepts any key of the form [prefix/]raw/source=S/date=D/NAME.ndjson.gz,
-// whoever wrote it, where S is a sanitized source and D a valid date; ok is
-// false for any other key.
-func ParseKey(key string) (source string, date time.Time, ok bool) {
-	rest := key
-	if i := strings.LastIndex(key, "/raw/source="); i >= 0 {
-		rest = key[i+1:]
-	}
-	parts := strings.Split(rest, "/")
-	if len(parts) != 4 || parts[0] != "raw" {
-		return "", time.Time{}, false
-	}
-	source, okS := strings.CutPrefix(parts[1], "source=")
-	day, okD := strings.CutPrefix(parts[2], "date=")
-	name := parts[3]
-	if !okS || !okD || source == "" || SanitizeSource(source) != source {
-		return "", time.Time{}, false
-	}
-	if !strings.HasSuffix(name, Suffix) || name == Suffix || path.Base(name) != name {
-		return "", time.Time{}, false
-	}
-	date, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return "", time.Time{}, false
-	}
-	return source, date, true
 }

@@ -125,7 +125,7 @@ func stage(ctx context.Context, dir string, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	err = copyContext(ctx, f, r)
+	err = Copy(ctx, f, r)
 	if err == nil {
 		err = f.Chmod(0o644)
 	}
@@ -142,8 +142,9 @@ func stage(ctx context.Context, dir string, r io.Reader) (string, error) {
 	return f.Name(), nil
 }
 
-// copyContext copies r to w, checking ctx between chunks.
-func copyContext(ctx context.Context, w io.Writer, r io.Reader) error {
+// Copy copies r to w until r ends, checking ctx between chunks, so that a
+// cancelled context stops a long copy.
+func Copy(ctx context.Context, w io.Writer, r io.Reader) error {
 	buf := make([]byte, 256<<10)
 	for {
 		if err := ctx.Err(); err != nil {

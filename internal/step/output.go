@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 )
 
 // Outputs writes Argo output parameters: one file per parameter in a
@@ -28,9 +27,6 @@ func (o Outputs) Set(name, value string) error {
 	}
 	return nil
 }
-
-// SetInt writes one integer parameter.
-func (o Outputs) SetInt(name string, v int) error { return o.Set(name, strconv.Itoa(v)) }
 
 // SetAll writes several parameters, stopping at the first error.
 func (o Outputs) SetAll(params map[string]string) error {

@@ -61,7 +61,7 @@ func TestOutputs(t *testing.T) {
 	if err := o.SetAll(map[string]string{"curated": "s3://b/k", "empty": ""}); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.SetInt("observations", 42); err != nil {
+	if err := o.Set("observations", "42"); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{"curated": "s3://b/k", "empty": "", "observations": "42"} {

@@ -27,6 +27,21 @@ func Decode(line []byte) (*Record, error) {
 	return &r, nil
 }
 
+// DecodeAnswer decodes the body of a Flight Offers Search answer, as
+// Decode decodes an envelope: on the fast path when it can, else with
+// encoding/json, with the same results and errors.
+func DecodeAnswer(body []byte) (*Answer, error) {
+	var a Answer
+	if d := newDecoder(body); d.answer(&a) && d.AtEnd() {
+		return &a, nil
+	}
+	a = Answer{}
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, fmt.Errorf("decoding answer: %w", err)
+	}
+	return &a, nil
+}
+
 // decoder is the fast path of Decode: a single pass over the line that
 // validates it as JSON, keeps the fields of a Record and skips the rest
 // without building anything. It gives up (returns false) rather than guess
@@ -37,6 +52,7 @@ func Decode(line []byte) (*Record, error) {
 // line, so the fast path changes speed, never results or errors.
 type decoder struct {
 	jsonscan.Scanner
+	line []byte     // what the scanner reads
 	seen [32]string // short strings already made, by a hash of their bytes
 
 	// Arenas: the elements of every array of one type in the line, so
@@ -51,19 +67,20 @@ type decoder struct {
 }
 
 func newDecoder(line []byte) *decoder {
-	return &decoder{Scanner: jsonscan.New(line)}
+	return &decoder{Scanner: jsonscan.New(line), line: line}
 }
 
 // The fields of each decoded object, in the order of the switches below.
 var (
 	recordFields    = []string{"provider", "request", "fetched_at", "status", "body"}
 	searchFields    = []string{"origin", "destination", "departure_date", "return_date", "adults", "cabin", "non_stop", "currency", "max"}
-	bodyFields      = []string{"data", "errors"}
+	bodyFields      = []string{"data", "errors", "warnings"}
 	offerFields     = []string{"id", "itineraries", "price", "validatingAirlineCodes", "travelerPricings"}
 	itineraryFields = []string{"segments"}
-	segmentFields   = []string{"carrierCode", "numberOfStops"}
+	segmentFields   = []string{"carrierCode", "numberOfStops", "departure", "arrival", "number"}
+	endPointFields  = []string{"iataCode", "at"}
 	priceFields     = []string{"currency", "total", "base", "grandTotal"}
-	pricingFields   = []string{"fareDetailsBySegment"}
+	pricingFields   = []string{"fareDetailsBySegment", "travelerType"}
 	detailFields    = []string{"cabin"}
 	issueFields     = []string{"status", "code", "title", "detail"}
 )
@@ -80,15 +97,23 @@ func (d *decoder) record(r *Record) bool {
 		case 3:
 			return d.Int(&r.Status)
 		default:
-			return d.Object(bodyFields, func(f int) bool {
-				if f == 0 {
-					return list(d, &d.offers, &r.Body.Data, d.offer)
-				}
-				return list(d, &d.issues, &r.Body.Errors, d.issue)
-			})
+			return d.answer(&r.Body)
 		}
 	})
 	return ok && d.AtEnd()
+}
+
+func (d *decoder) answer(a *Answer) bool {
+	return d.Object(bodyFields, func(f int) bool {
+		switch f {
+		case 0:
+			return list(d, &d.offers, &a.Data, d.offer)
+		case 1:
+			return list(d, &d.issues, &a.Errors, d.issue)
+		default:
+			return list(d, &d.issues, &a.Warnings, d.issue)
+		}
+	})
 }
 
 func (d *decoder) search(s *raw.Search) bool {
@@ -117,7 +142,9 @@ func (d *decoder) search(s *raw.Search) bool {
 }
 
 func (d *decoder) offer(o *offer) bool {
-	return d.Object(offerFields, func(f int) bool {
+	d.Next()
+	start := d.Pos()
+	ok := d.Object(offerFields, func(f int) bool {
 		switch f {
 		case 0:
 			return d.str(&o.ID)
@@ -131,7 +158,10 @@ func (d *decoder) offer(o *offer) bool {
 			return list(d, &d.codes, &o.ValidatingAirlineCodes, d.str)
 		default:
 			return list(d, &d.pricing, &o.TravelerPricings, func(tp *travelerPricing) bool {
-				return d.Object(pricingFields, func(int) bool {
+				return d.Object(pricingFields, func(f int) bool {
+					if f == 1 {
+						return d.str(&tp.TravelerType)
+					}
 					return list(d, &d.details, &tp.FareDetailsBySegment, func(fd *fareDetail) bool {
 						return d.Object(detailFields, func(int) bool { return d.str(&fd.Cabin) })
 					})
@@ -139,14 +169,35 @@ func (d *decoder) offer(o *offer) bool {
 			})
 		}
 	})
+	if ok {
+		o.json = d.line[start:d.Pos():d.Pos()]
+	}
+	return ok
 }
 
 func (d *decoder) segment(s *segment) bool {
 	return d.Object(segmentFields, func(f int) bool {
-		if f == 0 {
+		switch f {
+		case 0:
 			return d.str(&s.CarrierCode)
+		case 1:
+			return d.Int(&s.NumberOfStops)
+		case 2:
+			return d.endPoint(&s.Departure)
+		case 3:
+			return d.endPoint(&s.Arrival)
+		default:
+			return d.str(&s.Number)
 		}
-		return d.Int(&s.NumberOfStops)
+	})
+}
+
+func (d *decoder) endPoint(e *endPoint) bool {
+	return d.Object(endPointFields, func(f int) bool {
+		if f == 0 {
+			return d.str(&e.IATACode)
+		}
+		return d.str(&e.At)
 	})
 }
 

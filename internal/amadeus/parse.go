@@ -1,12 +1,11 @@
 package amadeus
 
 import (
+	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/raw"
 )
 
@@ -18,10 +17,15 @@ type Record struct {
 	Search    raw.Search `json:"request"`
 	FetchedAt time.Time  `json:"fetched_at"`
 	Status    int        `json:"status"`
-	Body      struct {
-		Data   []offer `json:"data"`
-		Errors []Issue `json:"errors"`
-	} `json:"body"`
+	Body      Answer     `json:"body"`
+}
+
+// Answer is the body of a Flight Offers Search answer, reduced to what
+// becomes observations.
+type Answer struct {
+	Data     []offer `json:"data"`
+	Errors   []Issue `json:"errors"`
+	Warnings []Issue `json:"warnings"`
 }
 
 type offer struct {
@@ -30,6 +34,20 @@ type offer struct {
 	Price                  offerPrice        `json:"price"`
 	ValidatingAirlineCodes []string          `json:"validatingAirlineCodes"`
 	TravelerPricings       []travelerPricing `json:"travelerPricings"`
+
+	// json is the offer as the answer gives it, for the quarantine.
+	json []byte
+}
+
+// UnmarshalJSON decodes the offer and keeps a copy of its text, as the
+// fast path of Decode keeps it.
+func (o *offer) UnmarshalJSON(b []byte) error {
+	type plain offer
+	if err := json.Unmarshal(b, (*plain)(o)); err != nil {
+		return err
+	}
+	o.json = append([]byte(nil), b...)
+	return nil
 }
 
 type itinerary struct {
@@ -37,11 +55,20 @@ type itinerary struct {
 }
 
 type segment struct {
-	CarrierCode   string `json:"carrierCode"`
-	NumberOfStops int    `json:"numberOfStops"`
+	Departure     endPoint `json:"departure"`
+	Arrival       endPoint `json:"arrival"`
+	CarrierCode   string   `json:"carrierCode"`
+	Number        string   `json:"number"`
+	NumberOfStops int      `json:"numberOfStops"`
+}
+
+type endPoint struct {
+	IATACode string `json:"iataCode"`
+	At       string `json:"at"`
 }
 
 type travelerPricing struct {
+	TravelerType         string       `json:"travelerType"`
 	FareDetailsBySegment []fareDetail `json:"fareDetailsBySegment"`
 }
 
@@ -49,12 +76,14 @@ type fareDetail struct {
 	Cabin string `json:"cabin"`
 }
 
-// OfferError is one offer of a response that could not become an
-// observation.
+// OfferError is one offer of an answer that could not become an
+// observation, with the offer's JSON so the quarantine holds what was
+// refused.
 type OfferError struct {
 	Offer int    // index in data[]
 	ID    string // the offer's id
 	Err   error
+	JSON  json.RawMessage // the offer as the answer gave it
 }
 
 func (e *OfferError) Error() string {
@@ -63,119 +92,32 @@ func (e *OfferError) Error() string {
 
 func (e *OfferError) Unwrap() error { return e.Err }
 
-// Observations turns a decoded envelope into observations: one per series
-// key, holding the cheapest valid offer of that key, sorted by series id.
-// A problem with the envelope as a whole (a failed response, an invalid
-// search) is returned as err with no observations; a problem with single
-// offers is returned per offer, and the other offers still count.
-func (r *Record) Observations() (obs []fare.Observation, bad []*OfferError, err error) {
+// Convert turns a decoded envelope into observations (see Result). A
+// problem with the envelope as a whole (a failed answer, an invalid
+// search) is returned as err with no result.
+func (r *Record) Convert() (*Result, error) {
 	if err := r.check(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	type best struct {
-		key    fare.SeriesKey
-		price  fare.Money
-		offers int
-	}
-	// A response holds a few series: a linear search beats a map, and a
-	// small slice of them stays on the stack.
-	cheapest := make([]best, 0, 16)
-	for i := range r.Body.Data {
-		o := &r.Body.Data[i]
-		key, price, err := r.offerKey(o)
-		if err != nil {
-			bad = append(bad, &OfferError{Offer: i, ID: o.ID, Err: err})
-			continue
-		}
-		j := 0
-		for j < len(cheapest) && cheapest[j].key != key {
-			j++
-		}
-		if j == len(cheapest) {
-			cheapest = append(cheapest, best{key: key, price: price, offers: 1})
-			continue
-		}
-		b := &cheapest[j]
-		b.offers++
-		if price.Minor < b.price.Minor {
-			b.price = price
-		}
-	}
-	obs = make([]fare.Observation, 0, len(cheapest))
-	for i := range cheapest {
-		b := &cheapest[i]
-		obs = append(obs, fare.NewObservation(b.key, r.FetchedAt, b.price, b.offers))
-	}
-	slices.SortFunc(obs, func(a, b fare.Observation) int { return strings.Compare(a.SeriesID, b.SeriesID) })
-	return obs, bad, nil
+	return r.Body.convert(r.Provider, &r.Search, r.FetchedAt)
 }
 
 // check reports what makes the whole envelope unusable.
 func (r *Record) check() error {
 	if r.Status != 200 {
-		detail := ""
-		if len(r.Body.Errors) > 0 {
-			e := r.Body.Errors[0]
-			// The record carries no credentials of its own: redact
-			// removes what looks like one.
-			detail = fmt.Sprintf(": %d %s %s", e.Code, redact(e.Title), redact(e.Detail))
-		}
-		return fmt.Errorf("provider answered HTTP %d%s", r.Status, strings.TrimRight(detail, " "))
-	}
-	if r.Provider == "" {
-		return &fare.FieldError{Field: "provider", Reason: "missing"}
-	}
-	if r.FetchedAt.IsZero() {
-		return &fare.FieldError{Field: "fetched_at", Reason: "missing"}
-	}
-	s := r.Search
-	probe := fare.SeriesKey{Source: r.Provider, Origin: s.Origin, Destination: s.Destination,
-		Departure: s.Departure, Return: s.Return, Cabin: fare.Cabins[0], Carrier: "XX", Currency: "USD"}
-	if err := probe.Validate(); err != nil {
-		return fmt.Errorf("request: %w", err)
+		return fmt.Errorf("provider answered HTTP %d%s", r.Status, issueText(r.Body.Errors))
 	}
 	return nil
 }
 
-func (r *Record) offerKey(o *offer) (fare.SeriesKey, fare.Money, error) {
-	key := fare.SeriesKey{
-		Source:      r.Provider,
-		Origin:      r.Search.Origin,
-		Destination: r.Search.Destination,
-		Departure:   r.Search.Departure,
-		Return:      r.Search.Return,
-		Currency:    o.Price.Currency,
-		NonStop:     len(o.Itineraries) > 0,
+// issueText is ": <code> <title> <detail>" of the first of a list of
+// errors, redacted, or nothing when there is none.
+func issueText(issues []Issue) string {
+	if len(issues) == 0 {
+		return ""
 	}
-	for _, it := range o.Itineraries {
-		if len(it.Segments) != 1 || it.Segments[0].NumberOfStops != 0 {
-			key.NonStop = false
-		}
-	}
-	switch {
-	case len(o.ValidatingAirlineCodes) > 0:
-		key.Carrier = o.ValidatingAirlineCodes[0]
-	case len(o.Itineraries) > 0 && len(o.Itineraries[0].Segments) > 0:
-		key.Carrier = o.Itineraries[0].Segments[0].CarrierCode
-	}
-	if len(o.TravelerPricings) > 0 && len(o.TravelerPricings[0].FareDetailsBySegment) > 0 {
-		key.Cabin = o.TravelerPricings[0].FareDetailsBySegment[0].Cabin
-	}
-	if key.Cabin == "" {
-		key.Cabin = r.Search.Cabin
-	}
-	// check has validated the fields that come from the request, so only
-	// the offer's own can be wrong; Validate says how.
-	if !slices.Contains(fare.Cabins, key.Cabin) || !fare.ValidCarrier(key.Carrier) || !knownCurrency(key.Currency) {
-		if err := key.Validate(); err != nil {
-			return key, fare.Money{}, err
-		}
-	}
-	price, err := o.price()
-	return key, price, err
-}
-
-func knownCurrency(c string) bool {
-	_, ok := fare.MinorUnits(c)
-	return ok
+	e := issues[0]
+	// The answer carries no credentials of its own: redact removes what
+	// looks like one.
+	return strings.TrimRight(fmt.Sprintf(": %d %s %s", e.Code, redact(e.Title), redact(e.Detail)), " ")
 }

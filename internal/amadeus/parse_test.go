@@ -16,7 +16,7 @@ func envelopeLine(t testing.TB, status int, body []byte) []byte {
 	if err := json.Compact(&compact, body); err != nil {
 		t.Fatal(err)
 	}
-	return []byte(`{"provider":"amadeus","request":{"origin":"SYD","destination":"BKK","departure_date":"2021-11-01","adults":1},` +
+	return []byte(`{"provider":"amadeus","request":{"origin":"SYD","destination":"BKK","departure_date":"2027-01-05","adults":1},` +
 		`"fetched_at":"2026-11-21T06:00:00.123Z","status":` + itoa(status) + `,"body":` + compact.String() + `}`)
 }
 

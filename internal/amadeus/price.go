@@ -64,23 +64,31 @@ func (d *decoder) amount(a *amount) bool {
 	return true
 }
 
-// price returns what the offer costs: its grandTotal, or its total
-// when it has none. An amount given as a JSON number rejects the offer,
-// naming the field; the amount is not guessed from a float.
+// price returns the fare of the offer: its total, for all its travellers,
+// taxes included, and not its grandTotal, which adds fees and paid
+// additional services (checked bags). The base and the grand total, when
+// given, must fit the total (see fare.NewBreakdown). An amount given as a
+// JSON number rejects the offer, naming the field; the amount is not
+// guessed from a float.
 func (o *offer) price() (fare.Money, error) {
-	field, total := "price.grandTotal", o.Price.GrandTotal
-	if total.text == "" && !total.number {
-		field, total = "price.total", o.Price.Total
+	p := &o.Price
+	for _, f := range [...]struct {
+		name string
+		a    *amount
+	}{{"price.total", &p.Total}, {"price.base", &p.Base}, {"price.grandTotal", &p.GrandTotal}} {
+		if f.a.number {
+			return fare.Money{}, &fare.FieldError{Field: f.name, Value: f.a.text, Reason: "a JSON number, not a decimal string"}
+		}
 	}
-	if total.number {
-		return fare.Money{}, &fare.FieldError{Field: field, Value: total.text, Reason: "a JSON number, not a decimal string"}
-	}
-	price, err := fare.ParseMoney(total.text, o.Price.Currency)
+	price, err := fare.ParseMoney(p.Total.text, p.Currency)
 	if err != nil {
 		return price, err
 	}
 	if price.Minor <= 0 {
-		return price, &fare.FieldError{Field: field, Value: total.text, Reason: "not positive"}
+		return price, &fare.FieldError{Field: "price.total", Value: p.Total.text, Reason: "not positive"}
+	}
+	if _, err := fare.NewBreakdown(price, p.Base.text, p.GrandTotal.text); err != nil {
+		return price, err
 	}
 	return price, nil
 }

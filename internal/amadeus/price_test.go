@@ -12,7 +12,7 @@ import (
 // "1" at 355.34; offer "3" is series TG). An amount that is read must be
 // a string: a number rejects that offer only, never the answer, and is
 // never read through a float.
-func TestObservationsNumericPrice(t *testing.T) {
+func TestConvertNumericPrice(t *testing.T) {
 	example := string(exampleLine(t))
 	const (
 		total      = `"total":"341.87"`
@@ -58,9 +58,10 @@ func TestObservationsNumericPrice(t *testing.T) {
 			wantBad: []string{`offer 1 (id "2"): price.grandTotal "3.4187e2": a JSON number, not a decimal string`},
 		},
 		{
-			name:    "numeric total unread beside a string grandTotal",
+			name:    "numeric total beside a string grandTotal",
 			line:    edit(total, `"total":341.87`),
-			wantObs: []string{"TG 498.20 EUR x1", "PR 341.87 EUR x2"},
+			wantObs: []string{"TG 498.20 EUR x1", "PR 355.34 EUR x1"},
+			wantBad: []string{`offer 1 (id "2"): price.total "341.87": a JSON number, not a decimal string`},
 		},
 	}
 	for _, tt := range tests {
@@ -70,10 +71,11 @@ func TestObservationsNumericPrice(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode: %v, want the answer decoded", err)
 			}
-			obs, bad, err := rec.Observations()
+			res, err := rec.Convert()
 			if err != nil {
-				t.Fatalf("Observations: %v, want the valid offers kept", err)
+				t.Fatalf("Convert: %v, want the valid offers kept", err)
 			}
+			obs, bad := res.Observations, res.Rejected
 			var gotObs, gotBad []string
 			for _, o := range obs {
 				gotObs = append(gotObs, fmt.Sprintf("%s %s x%d", o.Key.Carrier, o.Price, o.Offers))

@@ -88,7 +88,7 @@ func TestSearchErrorHidesCredentials(t *testing.T) {
 // TestObservationsRedactProviderError checks the error of a failed
 // response as transform reports it: the provider's title and detail are
 // kept, the credentials in them are not.
-func TestObservationsRedactProviderError(t *testing.T) {
+func TestConvertRedactsProviderError(t *testing.T) {
 	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
 	body := `{"errors":[{"status":401,"code":38191,"title":"Invalid access token Bearer ` + jwt + `",` +
 		`"detail":"client_secret=hunter2 refused"}]}`
@@ -96,17 +96,17 @@ func TestObservationsRedactProviderError(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
-	_, _, err = rec.Observations()
+	_, err = rec.Convert()
 	if err == nil {
-		t.Fatal("Observations of a 401 answer succeeded, want an error")
+		t.Fatal("Convert of a 401 answer succeeded, want an error")
 	}
 	msg := err.Error()
 	for _, s := range []string{jwt, "hunter2"} {
 		if strings.Contains(msg, s) {
-			t.Errorf("Observations error = %q holds %q", msg, s)
+			t.Errorf("Convert error = %q holds %q", msg, s)
 		}
 	}
 	if want := "provider answered HTTP 401: 38191 Invalid access token Bearer [redacted] client_secret=[redacted] refused"; msg != want {
-		t.Errorf("Observations error = %q, want %q", msg, want)
+		t.Errorf("Convert error = %q, want %q", msg, want)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/farepipe/farepipe/internal/amadeus"
 	"github.com/farepipe/farepipe/internal/fare"
@@ -20,11 +22,17 @@ type Summary struct {
 	Lines          int   `json:"lines"`           // non-empty lines read, including rejected ones
 	Envelopes      int   `json:"envelopes"`       // lines that decoded into a usable envelope
 	Observations   int   `json:"observations"`    // observations written
-	Offers         int   `json:"offers"`          // offers read from usable envelopes
+	Offers         int   `json:"offers"`          // distinct offers of usable envelopes that became observations
+	RepeatedOffers int   `json:"repeated_offers"` // offers given again in their answer, counted once in Offers
 	RejectedLines  int   `json:"rejected_lines"`  // lines quarantined whole
 	RejectedOffers int   `json:"rejected_offers"` // single offers quarantined
 	Truncated      bool  `json:"truncated"`       // the input ended mid-stream
 	Bytes          int64 `json:"bytes"`           // uncompressed bytes read
+	// EmptyAnswers counts the usable envelopes whose answer held no offer.
+	EmptyAnswers int `json:"empty_answers"`
+	// Warnings counts the warnings of usable answers by code (the
+	// numeric code as text, or the title when it has none).
+	Warnings map[string]int `json:"warnings,omitempty"`
 }
 
 // Rejected returns how many records were quarantined.
@@ -38,15 +46,16 @@ func (s Summary) Empty() bool { return s.Envelopes == 0 && s.RejectedLines > 0 }
 // object, an empty gzip stream or blank lines only.
 func (s Summary) NoRecords() bool { return s.Lines == 0 }
 
-// Rejection is one quarantined record: where it was, why, and for a line
-// rejected whole, the line itself so the quarantine is self-contained.
+// Rejection is one quarantined record: where it was, why, and the record
+// itself so the quarantine is self-contained: the line for a line rejected
+// whole, the offer's JSON for an offer.
 type Rejection struct {
 	Source  string          `json:"source,omitempty"` // URI of the raw object
 	Line    int             `json:"line"`
 	Offer   *int            `json:"offer,omitempty"`
 	OfferID string          `json:"offer_id,omitempty"`
 	Reason  string          `json:"reason"`
-	Record  json.RawMessage `json:"record,omitempty"` // the line, when valid JSON
+	Record  json.RawMessage `json:"record,omitempty"` // the line or offer, when valid JSON
 	Text    string          `json:"text,omitempty"`   // the line, when not JSON
 }
 
@@ -139,7 +148,7 @@ func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt O
 			}
 			continue
 		}
-		obs, bad, err := rec.Observations()
+		res, err := rec.Convert()
 		if err == nil {
 			err = window.Check("fetched_at", rec.FetchedAt)
 		}
@@ -151,14 +160,25 @@ func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt O
 			continue
 		}
 		sum.Envelopes++
-		sum.Offers += len(rec.Body.Data)
-		for _, b := range bad {
+		sum.Offers += res.Offers
+		sum.RepeatedOffers += res.Repeated
+		if res.Empty() {
+			sum.EmptyAnswers++
+		}
+		for _, code := range res.WarningCodes() {
+			if sum.Warnings == nil {
+				sum.Warnings = map[string]int{}
+			}
+			sum.Warnings[code]++
+		}
+		for _, b := range res.Rejected {
 			sum.RejectedOffers++
 			i := b.Offer
-			if err := reject(Rejection{Line: n, Offer: &i, OfferID: b.ID, Reason: b.Err.Error()}); err != nil {
+			if err := reject(Rejection{Line: n, Offer: &i, OfferID: b.ID, Reason: b.Err.Error(), Record: b.JSON}); err != nil {
 				return sum, err
 			}
 		}
+		obs := res.Observations
 		for i := range obs {
 			buf = obs[i].AppendJSON(buf[:0])
 			if err := cw.WriteLine(buf); err != nil {
@@ -198,7 +218,26 @@ func closeBoth(cw, qw *ndjson.Writer) error {
 // String renders the summary as the one-line report of a run.
 func (s Summary) String() string {
 	return "lines=" + strconv.Itoa(s.Lines) + " envelopes=" + strconv.Itoa(s.Envelopes) +
-		" offers=" + strconv.Itoa(s.Offers) + " observations=" + strconv.Itoa(s.Observations) +
+		" offers=" + strconv.Itoa(s.Offers) + " repeated_offers=" + strconv.Itoa(s.RepeatedOffers) +
+		" observations=" + strconv.Itoa(s.Observations) +
 		" rejected_lines=" + strconv.Itoa(s.RejectedLines) + " rejected_offers=" + strconv.Itoa(s.RejectedOffers) +
+		" empty_answers=" + strconv.Itoa(s.EmptyAnswers) + " warnings=" + s.warningText() +
 		" truncated=" + strconv.FormatBool(s.Truncated)
+}
+
+// warningText renders the warning counts as "code:n,code:n" by code, "-"
+// for none.
+func (s Summary) warningText() string {
+	if len(s.Warnings) == 0 {
+		return "-"
+	}
+	codes := make([]string, 0, len(s.Warnings))
+	for c := range s.Warnings {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for i, c := range codes {
+		codes[i] = c + ":" + strconv.Itoa(s.Warnings[c])
+	}
+	return strings.Join(codes, ",")
 }

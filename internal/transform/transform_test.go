@@ -150,7 +150,7 @@ func TestRunQuarantinesBadRecordsAndKeepsGoodOnes(t *testing.T) {
 		return m
 	}
 	negative, unknownCurrency, good := offer(0), offer(1), offer(0)
-	negative["price"].(map[string]any)["grandTotal"] = "-12.00"
+	negative["price"].(map[string]any)["total"] = "-12.00"
 	unknownCurrency["price"].(map[string]any)["currency"] = "XYZ"
 	good["validatingAirlineCodes"] = []any{"TG"}
 	good["price"].(map[string]any)["grandTotal"] = "400.00"
@@ -318,5 +318,28 @@ func TestRunNoRecords(t *testing.T) {
 	in := gzipLines(t, envelopeLine(t, sydBkk, 200, exampleBody(t)))
 	if sum, _, _, _ := run(t, in); sum.NoRecords() {
 		t.Errorf("NoRecords() = true for %s", sum)
+	}
+}
+
+// TestRunQuarantinesOffersWithTheirJSON: an offer that contradicts its
+// search is quarantined with the reason and the offer's own JSON, and an
+// answer without offers is counted empty with its warning codes.
+func TestRunQuarantinesOffersWithTheirJSON(t *testing.T) {
+	body := exampleBody(t)
+	late := sydBkk
+	late.Departure = "2021-11-02"
+	empty := map[string]any{"data": []any{}, "warnings": []any{map[string]any{"status": 200, "code": 3015, "title": "NO FLIGHTS FOUND"}}}
+	sum, obs, rej, _ := run(t, gzipLines(t, envelopeLine(t, late, 200, body), envelopeLine(t, sydBkk, 200, empty)))
+	if len(obs) != 0 || sum.RejectedOffers != 2 || len(rej) != 2 {
+		t.Fatalf("summary %s, %d observations, %d rejections; want both offers of the 1st rejected", sum, len(obs), len(rej))
+	}
+	for _, r := range rej {
+		offer, _ := r["record"].(map[string]any)
+		if offer == nil || offer["id"] != r["offer_id"] || !strings.Contains(r["reason"].(string), "2021-11-02") {
+			t.Errorf("rejection %v: want the reason naming the searched date and the offer's JSON in record", r)
+		}
+	}
+	if sum.EmptyAnswers != 1 || sum.Warnings["3015"] != 1 || sum.Envelopes != 2 {
+		t.Errorf("summary %s, warnings %v; want 2 envelopes, 1 empty answer, warning 3015 once", sum, sum.Warnings)
 	}
 }

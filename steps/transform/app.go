@@ -154,8 +154,8 @@ func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.S
 	}
 	log.Info("transformed", "in", in.URI(inKey), "empty", res.NoRecords(), "curated", res.Curated, "quarantine", res.Quarantine,
 		"lines", res.Lines, "envelopes", res.Envelopes, "offers", res.Offers, "observations", res.Observations,
-		"rejected_lines", res.RejectedLines, "rejected_offers", res.RejectedOffers, "truncated", res.Truncated,
-		"bytes", res.Bytes)
+		"rejected_lines", res.RejectedLines, "rejected_offers", res.RejectedOffers, "repeated_offers", res.RepeatedOffers,
+		"empty_answers", res.EmptyAnswers, "warnings", res.Warnings, "truncated", res.Truncated, "bytes", res.Bytes)
 	fmt.Fprintln(c.App.Writer, res.Curated)
 	if res.Empty() {
 		return res, step.Data(fmt.Errorf("no record of %s could be processed: %d rejected, see %s",
@@ -220,9 +220,10 @@ func runMany(c *cli.Context, log *slog.Logger, cfg config, objs []rawObject) err
 		sum.Observations += res.Observations
 		sum.RejectedLines += res.RejectedLines
 		sum.RejectedOffers += res.RejectedOffers
+		sum.EmptyAnswers += res.EmptyAnswers
 	}
 	log.Info("transformed objects", "objects", len(objs), "empty", empty, "failed", len(errs),
-		"lines", sum.Lines, "observations", sum.Observations, "rejected", sum.Rejected())
+		"lines", sum.Lines, "observations", sum.Observations, "rejected", sum.Rejected(), "empty_answers", sum.EmptyAnswers)
 	if err := setOutputs(c, strings.Join(curated, "\n"), strings.Join(quarantined, "\n"), sum, empty); err != nil {
 		return err
 	}

@@ -75,52 +75,12 @@ install_argo() {
 	wf="$(module_dir workflows "github.com/argoproj/argo-workflows/v3@$ARGO_WF_VERSION")"
 	ev="$(module_dir events "github.com/argoproj/argo-events@$ARGO_EVENTS_VERSION")"
 	[[ -d "$wf/manifests" && -d "$ev/manifests" ]] || die "cannot find the Argo modules' manifests"
-	mkdir -p "$m/workflows" "$m/events"
-	# kustomize takes bases by relative path only.
-	wf="$(realpath -m --relative-to="$m/workflows" "$wf/manifests")"
-	ev="$(realpath -m --relative-to="$m/events" "$ev/manifests")"
-	cp "$CL_SRC/manifests/executor-rbac.yaml" "$m/workflows/"
-	cat >"$m/workflows/kustomization.yaml" <<EOF
-apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namespace: $NS
-resources:
-  - $wf/base/crds/minimal
-  - $wf/base/workflow-controller
-  - $wf/namespace-install/workflow-controller-rbac
-  - executor-rbac.yaml
-images:
-  - name: quay.io/argoproj/workflow-controller
-    newTag: $ARGO_WF_VERSION
-patches:
-  - target:
-      kind: Deployment
-      name: workflow-controller
-    patch: |-
-      - op: add
-        path: /spec/template/spec/containers/0/args/-
-        value: --namespaced
-EOF
-	cat >"$m/events/kustomization.yaml" <<EOF
-apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - $ev/cluster-install
-EOF
-	kc apply --server-side -f "$CL_SRC/manifests/namespaces.yaml" >&2
-	kc apply --server-side --force-conflicts -k "$m/workflows" >&2
-	kc apply --server-side --force-conflicts -k "$m/events" >&2
+	argo_manifests "$m/argo" "$wf/manifests" "$ev/manifests"
+	kc apply --server-side -f "$CL_SRC/argo/namespaces.yaml" >&2
+	kc apply --server-side --force-conflicts -k "$m/argo/kind/workflows" >&2
+	kc apply --server-side --force-conflicts -k "$m/argo/events" >&2
 	kc wait --for condition=established --timeout=60s crd/eventbus.argoproj.io >&2
-	kc apply --server-side -f - >&2 <<EOF
-apiVersion: argoproj.io/v1alpha1
-kind: EventBus
-metadata:
-  name: default
-  namespace: $NS
-spec:
-  jetstream:
-    version: latest
-EOF
+	kc apply --server-side -f "$CL_SRC/argo/kind/eventbus.yaml" >&2
 }
 
 install_services() {

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the settings are used by the scripts that source this file
-# lib.sh holds the settings and build steps shared by services.sh and
-# build-services.sh. Source it; it defines variables and functions only.
+# lib.sh holds the settings and build steps shared by the scripts here
+# (services.sh, build-services.sh, cluster.sh, kind.sh, ...). Source it; it
+# defines variables and functions only.
 #
 # Everything built or downloaded goes to the cache directory, outside the
 # repository, keyed by version, so a second run reuses it.
@@ -41,6 +42,23 @@ ELASTICMQ_DIR="$FP_CACHE/elasticmq-$ELASTICMQ_VERSION"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# argo_manifests DEST WF EVENTS copies the kustomizations of
+# hack/cluster/argo (shared by cluster.sh and kind.sh) to DEST and links
+# their bases to the manifests/ directories WF and EVENTS of the pinned Argo
+# modules: kustomize reads a module's manifests through the link, so no
+# kustomization names a machine path. It refuses YAML that names another
+# version than $ARGO_WF_VERSION.
+argo_manifests() {
+	local dest=$1 wf=$2 ev=$3 stray
+	stray="$(grep -rhoE 'v[0-9]+\.[0-9]+\.[0-9]+' "$FP_ROOT/hack/cluster/argo" | sort -u | grep -vxF "$ARGO_WF_VERSION" || true)"
+	[[ -z "$stray" ]] || die "hack/cluster/argo names ${stray//$'\n'/, }; the Argo Workflows version built is $ARGO_WF_VERSION"
+	rm -rf "$dest"
+	mkdir -p "$(dirname "$dest")"
+	cp -r "$FP_ROOT/hack/cluster/argo" "$dest"
+	ln -s "$wf" "$dest/workflows/upstream"
+	ln -s "$ev" "$dest/events/upstream"
+}
 
 # with_build_lock runs its arguments while holding the cache's build lock, so
 # two scripts never build into the cache at the same time.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/fare"
-	"github.com/farepipe/farepipe/internal/testenv"
 )
 
 // The promise of esindex: any set of observations, indexed in any
@@ -89,23 +87,7 @@ func (c interleaving) check(t *testing.T, set []fare.Observation, objects [][]fa
 		t.Fatalf("reference run: %s, %v", sum, err)
 	}
 
-	proxy := newFaultProxy(t, testenv.ES(t))
-	var mu sync.Mutex
-	rng := rand.New(rand.NewPCG(seed, 1))
-	proxy.set(func(p *faultProxy) {
-		p.item = func(string, string, string) int {
-			mu.Lock()
-			defer mu.Unlock()
-			if rng.Float64() < c.faultRate {
-				return http.StatusTooManyRequests
-			}
-			return 0
-		}
-	})
-	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{proxy.URL}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	es := faultyES(t, c.faultRate, seed)
 	for _, obj := range objects[:c.first] {
 		indexUntilComplete(t, es, got.prefix, c.chunk, obj)
 	}

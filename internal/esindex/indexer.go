@@ -27,6 +27,10 @@ type Config struct {
 	MaxBackoff time.Duration // retry wait cap; default 10s
 	Refresh    bool          // refresh the indices at the end so results are searchable at once
 	Logger     *slog.Logger  // nil discards
+	// Times bounds the instants of the observations indexed; one outside
+	// is dead-lettered (a far-future instant would stay the last of its
+	// series for good). The zero value takes fare's defaults.
+	Times fare.TimeBounds
 	// DeadLetter receives every record rejected for good. Required.
 	DeadLetter func(DeadLetter) error
 }
@@ -105,6 +109,7 @@ func (ix *Indexer) Index(ctx context.Context, r io.Reader) (Summary, error) {
 	if err != nil {
 		return rn.sum, fmt.Errorf("opening observations: %w", err)
 	}
+	window := ix.cfg.Times.Window()
 	for {
 		line, n, err := nr.Next()
 		if err == io.EOF {
@@ -123,6 +128,9 @@ func (ix *Indexer) Index(ctx context.Context, r io.Reader) (Summary, error) {
 		}
 		rn.sum.Read++
 		o, err := fare.ParseObservation(line)
+		if err == nil {
+			err = window.Check("observed_at", o.ObservedAt)
+		}
 		if err != nil {
 			if err := rn.deadLetter(rejectedLine(n, line, err)); err != nil {
 				return rn.sum, err

@@ -74,6 +74,9 @@ type RepairSummary struct {
 	Deleted      int `json:"deleted"`       // series left empty, deleted
 	Orphans      int `json:"orphans"`       // change-log documents of deleted series deleted
 	WritesFailed int `json:"writes_failed"` // writes that did not happen after retries: run again
+	// Unfinished lists the series whose writes failed: repairing them
+	// again (or indexing them) finishes what the repair left pending.
+	Unfinished []string `json:"unfinished,omitempty"`
 }
 
 // Repair takes instants out of series histories, for an observation that
@@ -117,7 +120,7 @@ func (ix *Indexer) Repair(ctx context.Context, r Repair, report func(Repaired) e
 	}
 	sum = rn.repaired
 	sum.Series = len(ids)
-	sum.WritesFailed = rn.sum.WritesFailed
+	sum.WritesFailed, sum.Unfinished = rn.sum.WritesFailed, rn.unfinished
 	return sum, nil
 }
 
@@ -185,52 +188,6 @@ func prune(cur *Latest, r *Repair) (plan, error) {
 	return p, nil
 }
 
-// deleteOrphans deletes the change-log documents of those of the series ids
-// that have no latest document, on condition that each is as found.
-func (rn *run) deleteOrphans(ctx context.Context, ids []string) error {
-	found, err := rn.orphans(ctx, ids)
-	if err != nil || len(found) == 0 {
-		return err
-	}
-	ops := rn.ops[:0]
-	for _, h := range found {
-		ops = append(ops, op{action: "delete", index: h.Index, id: h.ID, seqNo: h.SeqNo, primaryTerm: h.PrimaryTerm})
-	}
-	rn.ops = ops
-	deleted := make(map[string]int)
-	if rn.repair.DryRun {
-		for _, h := range found {
-			deleted[h.series()]++
-		}
-	} else {
-		answers, err := rn.snd.send(ctx, ops)
-		if err != nil {
-			return err
-		}
-		for i, a := range answers {
-			switch a.class {
-			case classOK:
-				deleted[found[i].series()]++
-			case classRetry:
-				rn.sum.WritesFailed++
-			} // a conflict: written again since found, by a fold of a new latest document
-		}
-	}
-	for _, id := range ids {
-		n := deleted[id]
-		if n == 0 {
-			continue
-		}
-		rn.repaired.Orphans += n
-		if rn.report != nil {
-			if err := rn.report(Repaired{SeriesID: id, Orphans: n}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // reportRepair files what the repair of s did.
 func (rn *run) reportRepair(s *series) error {
 	if len(s.plan.dropped) == 0 {
@@ -274,6 +231,16 @@ func (h *hit) series() string {
 	}
 	s, _ := h.Sort[0].(string)
 	return s
+}
+
+// instant is the observed_at, in Unix milliseconds, of a change-log
+// document found sorted by series and instant.
+func (h *hit) instant() (int64, bool) {
+	if len(h.Sort) < 2 {
+		return 0, false
+	}
+	ms, ok := h.Sort[1].(float64)
+	return int64(ms), ok
 }
 
 // scan hands fn every document of index (a name or pattern) query matches,
@@ -340,16 +307,22 @@ func (ix *Indexer) seriesOutside(ctx context.Context, keep fare.Window) ([]strin
 }
 
 // orphans returns the change-log documents of the series ids that have no
-// latest document: what a repair that deleted a series and stopped before
-// its change log leaves. A document is only taken for an orphan if its
-// series has no latest document after it was found, since a fold writes the
-// latest document before the change log.
+// latest document and that r drops: what a repair that deleted a series
+// and stopped before its change log leaves. A document is only taken for
+// an orphan if its series has no latest document after it was found, since
+// a fold writes the latest document before the change log. Change points
+// r keeps are left alone: with no latest document, they are all that is
+// left of their series.
 func (rn *run) orphans(ctx context.Context, ids []string) ([]hit, error) {
 	var found []hit
 	err := rn.scan(ctx, "change points of deleted series", ObservationsPattern(rn.cfg.Prefix),
 		map[string]any{"terms": map[string]any{"series_id": ids}},
-		[]any{map[string]any{"series_id": "asc"}, map[string]any{"id": "asc"}},
-		func(h hit) { found = append(found, h) })
+		[]any{map[string]any{"series_id": "asc"}, map[string]any{"observed_at": "asc"}},
+		func(h hit) {
+			if at, ok := h.instant(); ok && rn.repair.drops(at) {
+				found = append(found, h)
+			}
+		})
 	if err != nil || len(found) == 0 {
 		return nil, err
 	}
@@ -364,4 +337,50 @@ func (rn *run) orphans(ctx context.Context, ids []string) ([]hit, error) {
 		}
 	}
 	return out, nil
+}
+
+// deleteOrphans deletes the orphans of the series ids, on condition that
+// each is as found.
+func (rn *run) deleteOrphans(ctx context.Context, ids []string) error {
+	found, err := rn.orphans(ctx, ids)
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	deleted := make(map[string]int)
+	if rn.repair.DryRun {
+		for _, h := range found {
+			deleted[h.series()]++
+		}
+	} else {
+		ops := rn.ops[:0]
+		for _, h := range found {
+			ops = append(ops, op{action: "delete", index: h.Index, id: h.ID, seqNo: h.SeqNo, primaryTerm: h.PrimaryTerm})
+		}
+		rn.ops = ops
+		answers, err := rn.snd.send(ctx, ops)
+		if err != nil {
+			return err
+		}
+		for i, a := range answers {
+			switch a.class {
+			case classOK:
+				deleted[found[i].series()]++
+			case classRetry:
+				rn.writeFailed(found[i].series())
+			} // a conflict: written again since found, by the fold of a new latest document
+		}
+	}
+	for _, id := range ids {
+		n := deleted[id]
+		if n == 0 {
+			continue
+		}
+		rn.repaired.Orphans += n
+		if rn.report != nil {
+			if err := rn.report(Repaired{SeriesID: id, Orphans: n}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package esindex
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/farepipe/farepipe/internal/fare"
@@ -31,9 +32,10 @@ type run struct {
 	ids     []string
 	mget    []byte // _mget request and response bodies
 
-	repair   *Repair // set when the run repairs series rather than indexing
-	report   func(Repaired) error
-	repaired RepairSummary
+	repair     *Repair // set when the run repairs series rather than indexing
+	report     func(Repaired) error
+	repaired   RepairSummary
+	unfinished []string // series a repair could not finish
 }
 
 // series is one series' share of a round.
@@ -75,7 +77,7 @@ func (rn *run) rounds(ctx context.Context) error {
 		if attempt > maxAttempts {
 			for _, s := range todo {
 				rn.settleFailed(s)
-				rn.sum.WritesFailed++
+				rn.writeFailed(s.id)
 			}
 			return nil
 		}
@@ -187,7 +189,7 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 		if a.class != classRetry {
 			continue
 		}
-		rn.sum.WritesFailed++
+		rn.writeFailed(owners[i].id)
 		failed[owners[i]] = true
 	}
 	next := todo[:0]
@@ -232,6 +234,7 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 	again := todo[:0]
 	var logOps []op
 	var logFresh []bool
+	var logOwners []*series
 	for i, a := range answers {
 		s := todo[i]
 		switch a.class {
@@ -249,14 +252,16 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 					return nil, err
 				}
 				logOps, logFresh = append(logOps, o), append(logFresh, s.plan.fresh[j])
+				logOwners = append(logOwners, s)
 			}
 			for _, at := range s.plan.deletes {
 				logOps, logFresh = append(logOps, rn.deleteOp(s.id, at, s.plan.latest.Gen)), append(logFresh, false)
+				logOwners = append(logOwners, s)
 			}
 		case classConflict:
 			again = append(again, s) // replaced since it was read: fold again
 		case classRetry:
-			rn.sum.WritesFailed++
+			rn.writeFailed(s.id)
 			rn.settleFailed(s)
 		default:
 			if err := rn.writeDeadLetter(&ops[i], a); err != nil {
@@ -280,7 +285,7 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 			// The latest document keeps the write pending: the next fold
 			// of the series, a rerun of this input among others, does it
 			// again.
-			rn.sum.WritesFailed++
+			rn.writeFailed(logOwners[i].id)
 			if logFresh[i] {
 				rn.sum.Outcomes[Created]--
 				rn.sum.Outcomes[Failed]++
@@ -298,6 +303,15 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 		}
 	}
 	return again, nil
+}
+
+// writeFailed counts a write of series id that did not happen after
+// retries.
+func (rn *run) writeFailed(id string) {
+	rn.sum.WritesFailed++
+	if rn.repair != nil && !slices.Contains(rn.unfinished, id) {
+		rn.unfinished = append(rn.unfinished, id)
+	}
 }
 
 // settle files the observations of a series as its plan decided.

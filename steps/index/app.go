@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,6 +26,7 @@ func app() *cli.App {
 		&cli.BoolFlag{Name: "refresh", Value: true, EnvVars: []string{"FAREPIPE_REFRESH"},
 			Usage: "refresh the indices at the end so the data is searchable at once"},
 	}
+	flags = append(flags, step.TimeFlags("dead-letter")...)
 	flags = append(flags, step.ESFlags()...)
 	flags = append(flags, step.S3Flags()...)
 	return step.NewApp("index", "load fare observations into Elasticsearch with deduplication", flags, run)
@@ -41,6 +43,10 @@ func run(c *cli.Context) error {
 	}
 	if c.Int("chunk-size") < 1 || c.Int("max-retries") < 0 {
 		return step.Usagef("--chunk-size must be at least 1 and --max-retries at least 0")
+	}
+	times, err := step.TimeBounds(c, time.Now)
+	if err != nil {
+		return err
 	}
 	es, err := step.ESClient(c)
 	if err != nil {
@@ -63,7 +69,7 @@ func run(c *cli.Context) error {
 
 	ix, err := esindex.New(es, esindex.Config{
 		Prefix: prefix, ChunkSize: c.Int("chunk-size"), MaxRetries: c.Int("max-retries"),
-		Refresh: c.Bool("refresh"), Logger: log, DeadLetter: dl.add,
+		Refresh: c.Bool("refresh"), Logger: log, DeadLetter: dl.add, Times: times,
 	})
 	if err != nil {
 		return err

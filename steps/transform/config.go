@@ -15,21 +15,12 @@ import (
 )
 
 // Flag names of the settings in config.
-const (
-	flagMaxClockSkew   = "max-clock-skew"
-	flagMinObservedAt  = "min-observed-at"
-	flagAllowedBuckets = "allowed-buckets"
-)
+const flagAllowedBuckets = "allowed-buckets"
 
 func configFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: flagMaxClockSkew, Value: fare.DefaultMaxClockSkew.String(), EnvVars: []string{"FAREPIPE_MAX_CLOCK_SKEW"},
-			Usage: "quarantine records fetched more than this after transform's clock (a Go duration)"},
-		&cli.StringFlag{Name: flagMinObservedAt, Value: fare.DefaultMinObservedAt.Format(time.RFC3339), EnvVars: []string{"FAREPIPE_MIN_OBSERVED_AT"},
-			Usage: "quarantine records fetched before this instant (RFC 3339)"},
+	return append(step.TimeFlags("quarantine"),
 		&cli.StringFlag{Name: flagAllowedBuckets, EnvVars: []string{"FAREPIPE_ALLOWED_BUCKETS"},
-			Usage: "comma-separated buckets transform may read from; an input elsewhere is refused with exit code 3 (empty: any)"},
-	}
+			Usage: "comma-separated buckets transform may read from; an input elsewhere is refused with exit code 3 (empty: any)"})
 }
 
 // config holds the settings of transform beyond its input, checked before
@@ -43,24 +34,11 @@ type config struct {
 // observations are judged against. An empty time bound (an environment
 // variable set to "") is its default.
 func newConfig(c *cli.Context, now func() time.Time) (config, error) {
-	cfg := config{times: fare.TimeBounds{Now: now}}
-	if v := c.String(flagMaxClockSkew); v != "" {
-		skew, err := time.ParseDuration(v)
-		if err != nil || skew <= 0 {
-			return config{}, step.Usagef("--%s %q: want a positive duration such as 10m", flagMaxClockSkew, v)
-		}
-		cfg.times.MaxSkew = skew
+	times, err := step.TimeBounds(c, now)
+	if err != nil {
+		return config{}, err
 	}
-	if v := c.String(flagMinObservedAt); v != "" {
-		floor, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return config{}, step.Usagef("--%s %q: want an RFC 3339 instant such as 2000-01-01T00:00:00Z", flagMinObservedAt, v)
-		}
-		if !floor.Before(now()) {
-			return config{}, step.Usagef("--%s %s is not in the past: every record would be quarantined", flagMinObservedAt, v)
-		}
-		cfg.times.Min = floor
-	}
+	cfg := config{times: times}
 	for _, b := range strings.Split(c.String(flagAllowedBuckets), ",") {
 		if b = strings.TrimSpace(b); b == "" {
 			continue

@@ -98,8 +98,15 @@ cmd_down() {
 		log "cluster: not running (no $CL_STATE)"
 		return 0
 	fi
-	local name
-	for name in "${FORWARDED_PORTS[@]/#/proxy-}" nats-server kubelet kube-proxy; do
+	local name f
+	# Every forwarder an up started, also on ports other than this
+	# environment's (hack/e2e.sh forwards its own).
+	for f in "$PIDS"/proxy-*.pid; do
+		if [[ -e "$f" ]]; then
+			stop "$(basename "$f" .pid)" 10
+		fi
+	done
+	for name in nats-server kubelet kube-proxy; do
 		stop "$name" 10
 	done
 	kill_pods

@@ -46,6 +46,13 @@ type plan struct {
 // It sorts obs.
 func fold(cur *Latest, obs []fare.Observation) (plan, error) {
 	sortObservations(obs)
+	p, err := foldHistory(cur, obs)
+	p.latest.Breakdown = newestBreakdown(cur, obs)
+	return p, err
+}
+
+// foldHistory is fold of the prices, kept in the history; obs is sorted.
+func foldHistory(cur *Latest, obs []fare.Observation) (plan, error) {
 	add := make([]entry, len(obs))
 	for i := range obs {
 		add[i] = entryOf(&obs[i])

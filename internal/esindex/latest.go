@@ -23,6 +23,9 @@ type Latest struct {
 	Observations  int64     // observations folded in, change points included
 	ChangePoints  int64     // change points stored while folding in order
 	Offers        int       // offers of the last observation's response in its series
+	// Breakdown is that of the observation with the greatest observed_at
+	// (see newestBreakdown); the history keeps prices only.
+	Breakdown fare.Breakdown
 
 	// History holds every observation of the series (see history), from
 	// which everything above is derived.
@@ -44,7 +47,7 @@ type Latest struct {
 // AppendJSON appends the document body.
 func (l *Latest) AppendJSON(b []byte) []byte {
 	o := fare.Observation{ID: l.ObservationID, SeriesID: l.SeriesID, ObservedAt: l.LastSeen,
-		Key: l.Key, Price: l.Price, Offers: l.Offers}
+		Key: l.Key, Price: l.Price, Breakdown: l.Breakdown, Offers: l.Offers}
 	b = o.AppendJSON(b)
 	b = b[:len(b)-1] // reopen the object
 	// The three instants are often the same: format last_seen once.
@@ -96,8 +99,14 @@ type latestSource struct {
 	NonStop      bool      `json:"non_stop"`
 	Carrier      string    `json:"carrier"`
 	Currency     string    `json:"currency"`
+	Adults       int       `json:"adults"`
+	Children     int       `json:"children"`
+	Infants      int       `json:"infants"`
 	Amount       string    `json:"amount"`
 	Minor        int64     `json:"amount_minor"`
+	Base         string    `json:"base"`
+	Taxes        string    `json:"taxes"`
+	GrandTotal   string    `json:"grand_total"`
 	Offers       int       `json:"offers"`
 	ChangedAt    time.Time `json:"changed_at"`
 	FirstSeen    time.Time `json:"first_seen"`
@@ -119,13 +128,39 @@ func ParseLatest(src []byte) (*Latest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("latest document %s: %w", s.SeriesID, err)
 	}
+	var bd fare.Breakdown
+	for _, part := range [...]struct {
+		amount string
+		m      *fare.Money
+	}{{s.Base, &bd.Base}, {s.Taxes, &bd.Taxes}, {s.GrandTotal, &bd.GrandTotal}} {
+		if part.amount == "" {
+			continue
+		}
+		if *part.m, err = fare.ParseMoney(part.amount, s.Currency); err != nil {
+			return nil, fmt.Errorf("latest document %s: %w", s.SeriesID, err)
+		}
+	}
 	return &Latest{
 		Key: fare.SeriesKey{Source: s.Source, Origin: s.Origin, Destination: s.Destination,
 			Departure: s.Departure, Return: s.Return, Cabin: s.Cabin, NonStop: s.NonStop,
-			Carrier: s.Carrier, Currency: s.Currency},
-		SeriesID: s.SeriesID, Price: price, ObservationID: s.ID,
+			Carrier: s.Carrier, Currency: s.Currency,
+			Passengers: fare.Passengers{Adults: s.Adults, Children: s.Children, Infants: s.Infants}},
+		SeriesID: s.SeriesID, Price: price, Breakdown: bd, ObservationID: s.ID,
 		ChangedAt: s.ChangedAt.UTC(), FirstSeen: s.FirstSeen.UTC(), LastSeen: s.LastSeen.UTC(),
 		Observations: s.Observations, ChangePoints: s.ChangePoints, Offers: s.Offers,
 		History: s.History, Gen: s.Gen, Pending: s.Pending,
 	}, nil
+}
+
+// newestBreakdown is the breakdown of the newest of a series' observations,
+// the stored document's (cur, nil for a new series) and the new ones (obs,
+// sorted by observed_at), as the price is that of the newest: whatever
+// order observations come in, the document ends with the breakdown of the
+// greatest observed_at.
+func newestBreakdown(cur *Latest, obs []fare.Observation) fare.Breakdown {
+	last := &obs[len(obs)-1]
+	if cur != nil && !last.ObservedAt.After(cur.LastSeen) {
+		return cur.Breakdown
+	}
+	return last.Breakdown
 }

@@ -17,7 +17,7 @@ import (
 // TemplateVersion is the version of the index templates this code writes.
 // Raise it with any mapping change; EnsureTemplates replaces a template
 // whose stored version is lower.
-const TemplateVersion = 2
+const TemplateVersion = 3
 
 // ObservationsIndex names the change-log index an observation belongs to:
 // one index per month of observed_at, "<prefix>-observations-2027.01".
@@ -57,9 +57,26 @@ const observationFields = `
 	"currency":       {"type": "keyword"},
 	"amount":         {"type": "keyword", "index": false},
 	"amount_minor":   {"type": "long"},
-	"offers":         {"type": "integer"}`
+	"offers":         {"type": "integer"},` + passengerFields
 
-const latestFields = observationFields + `,
+// passengerFields are the passenger mix of a series key. Template version
+// 3 added them; a series of a version 1 key has none.
+const passengerFields = `
+	"adults":         {"type": "byte"},
+	"children":       {"type": "byte"},
+	"infants":        {"type": "byte"}`
+
+// breakdownFields split the price of a latest document, as the newest
+// observation gave it. Template version 3 added them.
+const breakdownFields = `
+	"base":              {"type": "keyword", "index": false},
+	"base_minor":        {"type": "long"},
+	"taxes":             {"type": "keyword", "index": false},
+	"taxes_minor":       {"type": "long"},
+	"grand_total":       {"type": "keyword", "index": false},
+	"grand_total_minor": {"type": "long"}`
+
+const latestFields = observationFields + `,` + breakdownFields + `,
 	"changed_at":     {"type": "date", "format": "strict_date_optional_time"},
 	"first_seen":     {"type": "date", "format": "strict_date_optional_time"},
 	"last_seen":      {"type": "date", "format": "strict_date_optional_time"},
@@ -124,12 +141,16 @@ func EnsureTemplates(ctx context.Context, es esapi.Transport, prefix string) err
 		// Indices the older template made take the fields and settings
 		// this code needs.
 		ignore := true
+		added := passengerFields
 		if t.settings == "" {
-			req := esapi.IndicesPutMappingRequest{Index: []string{t.pattern}, AllowNoIndices: &ignore,
-				IgnoreUnavailable: &ignore, Body: strings.NewReader(`{"properties":{` + historyFields + `}}`)}
-			if err := send(ctx, es, req, "adding history fields to "+t.pattern); err != nil {
-				return err
-			}
+			added += "," + historyFields + "," + breakdownFields
+		}
+		mreq := esapi.IndicesPutMappingRequest{Index: []string{t.pattern}, AllowNoIndices: &ignore,
+			IgnoreUnavailable: &ignore, Body: strings.NewReader(`{"properties":{` + added + `}}`)}
+		if err := send(ctx, es, mreq, "adding fields to "+t.pattern); err != nil {
+			return err
+		}
+		if t.settings == "" {
 			continue
 		}
 		sreq := esapi.IndicesPutSettingsRequest{Index: []string{t.pattern}, AllowNoIndices: &ignore,

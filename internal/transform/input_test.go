@@ -45,6 +45,9 @@ func TestCheckInputKeyRefusesEveryOutputKey(t *testing.T) {
 		"raw/raw/f.ndjson.gz",
 		"uploads/f.ndjson.gz",
 		"f.ndjson.gz",
+		"incoming/acme/fares.csv",
+		"incoming/acme/2026-11-21T06:00:00Z/answer.json.gz",
+		"prod/incoming/x.ndjson",
 	} {
 		if err := CheckInputKey(in); err != nil {
 			t.Errorf("CheckInputKey(%q) = %v, want nil", in, err)

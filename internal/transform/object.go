@@ -17,29 +17,48 @@ const (
 	AreaCurated    = "curated"
 	AreaQuarantine = "quarantine"
 	AreaDeadLetter = "dead-letter"
+	// AreaIncoming is where producers other than farepipe put their raw
+	// objects (plain answers, fare rows): the EventSources announce
+	// objects created under incoming/ as under raw/.
+	AreaIncoming = "incoming"
 )
 
 // OutputKey derives the key of an output from the key of an input in area
 // from by replacing the input's last path segment named from with to:
 // OutputKey("raw/source=s/date=d/x.ndjson.gz", "raw", "curated") is
-// "curated/source=s/date=d/x.ndjson.gz". A key without that segment gets to
-// as a sibling directory of its file: in/x.ndjson.gz becomes
-// in/curated/x.ndjson.gz.
+// "curated/source=s/date=d/x.ndjson.gz". A raw key without a raw segment
+// but under incoming/ keeps it below to: incoming/acme/x.csv becomes
+// curated/incoming/acme/x.csv.ndjson.gz. Any other key gets to as a
+// sibling directory of its file: in/x.ndjson.gz becomes
+// in/curated/x.ndjson.gz. Outputs are gzip NDJSON: a name that does not
+// end in .ndjson or .ndjson.gz gets .ndjson.gz appended.
 func OutputKey(inKey, from, to string) string {
-	segs := strings.Split(inKey, "/")
+	dir, file := path.Split(inKey)
+	if !strings.HasSuffix(file, ".ndjson.gz") && !strings.HasSuffix(file, ".ndjson") {
+		file += ".ndjson.gz"
+	}
+	segs := strings.Split(dir+file, "/")
 	for i := len(segs) - 2; i >= 0; i-- {
 		if segs[i] == from {
 			segs[i] = to
 			return strings.Join(segs, "/")
 		}
 	}
-	dir, file := path.Split(inKey)
+	if from == AreaRaw {
+		for i := len(segs) - 2; i >= 0; i-- {
+			if segs[i] == AreaIncoming {
+				segs[i] = to + "/" + AreaIncoming
+				return strings.Join(segs, "/")
+			}
+		}
+	}
 	return dir + to + "/" + file
 }
 
 // ObjectResult is what transforming one object produced.
 type ObjectResult struct {
 	Summary
+	Read
 	Curated    string // URI of the observations
 	Quarantine string // URI of the rejections; empty when there were none
 	Size       int64  // bytes of the raw object as stored
@@ -72,7 +91,8 @@ func Object(ctx context.Context, in objstore.Store, inKey string, cur objstore.S
 	if opt.Source == "" {
 		opt.Source = in.URI(inKey)
 	}
-	res.Summary, err = Run(ctx, body, curSpool, quaSpool, opt)
+	opt.Intake.Key, opt.Intake.LastModified = inKey, info.LastModified
+	res.Summary, res.Read, err = RunAny(ctx, body, curSpool, quaSpool, opt)
 	if err != nil {
 		return res, err
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/farepipe/farepipe/internal/amadeus"
 	"github.com/farepipe/farepipe/internal/fare"
@@ -19,8 +20,9 @@ import (
 // Summary accounts for every line of the input: each one ends as an envelope
 // (whose offers became observations or rejections) or as a rejected line.
 type Summary struct {
-	Lines          int   `json:"lines"`           // non-empty lines read, including rejected ones
-	Envelopes      int   `json:"envelopes"`       // lines that decoded into a usable envelope
+	Lines          int   `json:"lines"`           // non-empty lines (answers, rows) read, including rejected ones
+	Envelopes      int   `json:"envelopes"`       // lines that decoded into a usable envelope (or answer)
+	Rows           int   `json:"rows"`            // fare rows that became (part of) an observation
 	Observations   int   `json:"observations"`    // observations written
 	Offers         int   `json:"offers"`          // distinct offers of usable envelopes that became observations
 	RepeatedOffers int   `json:"repeated_offers"` // offers given again in their answer, counted once in Offers
@@ -40,7 +42,7 @@ func (s Summary) Rejected() int { return s.RejectedLines + s.RejectedOffers }
 
 // Empty reports whether nothing at all could be processed although there was
 // input: every line was rejected.
-func (s Summary) Empty() bool { return s.Envelopes == 0 && s.RejectedLines > 0 }
+func (s Summary) Empty() bool { return s.Envelopes == 0 && s.Rows == 0 && s.RejectedLines > 0 }
 
 // NoRecords reports whether the input held no record at all: a 0-byte
 // object, an empty gzip stream or blank lines only.
@@ -72,6 +74,8 @@ type Options struct {
 	// envelope; an envelope outside is rejected whole. The clock is read
 	// once per run.
 	Times fare.TimeBounds
+	// Intake says how to read objects that are not envelopes (RunAny).
+	Intake Intake
 }
 
 // Run reads envelopes from in and writes observations to curated and
@@ -80,29 +84,40 @@ type Options struct {
 // quarantined, never fatal. A truncated input is counted as one rejected
 // line and ends the run normally.
 func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt Options) (Summary, error) {
-	log := opt.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	r, err := ndjson.NewReader(in)
+	return runRecords(ctx, r, err, convertEnvelope, curated, quarantine, opt)
+}
+
+// records reads the records of an input one at a time, as ndjson.Reader
+// reads lines.
+type records interface {
+	Next() ([]byte, int, error)
+	Offset() int64
+}
+
+// converter turns one record into its observations and the instant they
+// were observed at.
+type converter func(rec []byte) (*amadeus.Result, time.Time, error)
+
+// convertEnvelope converts one envelope line.
+func convertEnvelope(line []byte) (*amadeus.Result, time.Time, error) {
+	rec, err := amadeus.Decode(line)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
+	res, err := rec.Convert()
+	return res, rec.FetchedAt, err
+}
+
+// runRecords is Run over the records of r, each converted by conv; openErr is
+// the error of opening r, which makes the input one truncated record.
+func runRecords(ctx context.Context, r records, openErr error, conv converter, curated, quarantine io.Writer, opt Options) (Summary, error) {
 	var sum Summary
 	window := opt.Times.Window()
 	cw := ndjson.NewWriter(curated)
-	qw := ndjson.NewWriter(quarantine)
-	reject := func(rj Rejection) error {
-		rj.Source = opt.Source
-		line, err := json.Marshal(rj)
-		if err != nil {
-			return fmt.Errorf("encoding rejection of line %d: %w", rj.Line, err)
-		}
-		log.Debug("rejected", "line", rj.Line, "reason", rj.Reason)
-		if err := qw.WriteLine(line); err != nil {
-			return fmt.Errorf("writing quarantine: %w", err)
-		}
-		return nil
-	}
-
-	r, err := ndjson.NewReader(in)
-	if err != nil {
+	q := newQuarantine(quarantine, opt)
+	qw, reject := q.w, q.reject
+	if err := openErr; err != nil {
 		sum.Lines, sum.RejectedLines, sum.Truncated = 1, 1, true
 		if err := reject(Rejection{Line: 1, Reason: err.Error()}); err != nil {
 			return sum, err
@@ -140,17 +155,9 @@ func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt O
 			break
 		}
 		sum.Lines++
-		rec, err := amadeus.Decode(line)
-		if err != nil {
-			sum.RejectedLines++
-			if err := reject(lineRejection(n, line, err)); err != nil {
-				return sum, err
-			}
-			continue
-		}
-		res, err := rec.Convert()
+		res, at, err := conv(line)
 		if err == nil {
-			err = window.Check("fetched_at", rec.FetchedAt)
+			err = window.Check("fetched_at", at)
 		}
 		if err != nil {
 			sum.RejectedLines++

@@ -245,6 +245,11 @@ func TestOutputKey(t *testing.T) {
 		{"f.ndjson.gz", AreaRaw, AreaCurated, "curated/f.ndjson.gz"},
 		{"raw/raw.ndjson.gz", AreaRaw, AreaCurated, "curated/raw.ndjson.gz"},
 		{"curated/source=x/f.ndjson.gz", AreaCurated, AreaDeadLetter, "dead-letter/source=x/f.ndjson.gz"},
+		{"incoming/acme/2026-11-21T06:00:00Z/answer.json", AreaRaw, AreaCurated, "curated/incoming/acme/2026-11-21T06:00:00Z/answer.json.ndjson.gz"},
+		{"incoming/acme/fares.csv.gz", AreaRaw, AreaQuarantine, "quarantine/incoming/acme/fares.csv.gz.ndjson.gz"},
+		{"incoming/acme/fares.ndjson", AreaRaw, AreaCurated, "curated/incoming/acme/fares.ndjson"},
+		{"curated/incoming/acme/fares.csv.ndjson.gz", AreaCurated, AreaDeadLetter, "dead-letter/incoming/acme/fares.csv.ndjson.gz"},
+		{"uploads/f.json", AreaRaw, AreaCurated, "uploads/curated/f.json.ndjson.gz"},
 	}
 	for _, tt := range tests {
 		if got := OutputKey(tt.in, tt.from, tt.to); got != tt.want {

@@ -31,7 +31,8 @@ func calendarCommand() *cli.Command {
 			Usage: "DATE (cheapest per departure date), DURATION (per departure date and stay) or WEEK (per ISO week)"},
 		&cli.StringFlag{Name: "max-price", Usage: "leave out dates whose cheapest fare costs more (amount in the fares' currency)"},
 		&cli.StringFlag{Name: "max-age", Usage: `ignore fares last seen longer ago than this: "24h" or ISO 8601 "P1D" (default: any age)`},
-		&cli.StringFlag{Name: "cabin", Usage: "ECONOMY, PREMIUM_ECONOMY, BUSINESS or FIRST (default: any)"},
+		cabinFlag(),
+		adultsFlag(),
 		&cli.BoolFlag{Name: "non-stop", Usage: "non-stop fares only"},
 		&cli.StringFlag{Name: "currency", Usage: "ISO 4217 currency (default: the one the fares are in)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the JSON document GET /v1/calendar answers instead of a table"},
@@ -48,7 +49,25 @@ func calendarCommand() *cli.Command {
 var calendarFlags = map[string]string{
 	"origin": "--origin", "destination": "--destination", "departureDate": "--from/--to", "oneWay": "--one-way",
 	"duration": "--duration", "nonStop": "--non-stop", "maxPrice": "--max-price", "viewBy": "--view-by",
-	"cabin": "--cabin", "currency": "--currency", "maxAge": "--max-age",
+	"cabin": "--cabin", "adults": "--adults", "currency": "--currency", "maxAge": "--max-age",
+}
+
+// cabinFlag and adultsFlag are the trip options calendar and insight share.
+func cabinFlag() cli.Flag {
+	return &cli.StringFlag{Name: "cabin", Usage: "ECONOMY, PREMIUM_ECONOMY, BUSINESS, FIRST, or MIXED for fares with segments in different cabins (default: any)"}
+}
+
+func adultsFlag() cli.Flag {
+	return &cli.IntFlag{Name: "adults", Value: 1, Usage: "fares for this many adults, 1 to 9 (a price is for all of them)"}
+}
+
+// adults reads --adults, refusing 0, which the query reads as its default.
+func adults(c *cli.Context) (int, error) {
+	n := c.Int("adults")
+	if n < 1 {
+		return 0, step.Usage(fmt.Errorf("--adults %d: want 1 to %d", n, fare.MaxPassengers))
+	}
+	return n, nil
 }
 
 func calendar(c *cli.Context) error {
@@ -65,11 +84,15 @@ func calendar(c *cli.Context) error {
 			to = d.AddDate(0, 0, 29).Format(fare.DateLayout)
 		}
 	}
+	n, err := adults(c)
+	if err != nil {
+		return err
+	}
 	req := query.CalendarRequest{
 		Origin: c.String("origin"), Destination: c.String("destination"), Departure: from + "," + to,
 		OneWay: c.Bool("one-way"), Duration: c.String("duration"), NonStop: c.Bool("non-stop"),
 		MaxPrice: c.String("max-price"), ViewBy: c.String("view-by"), Cabin: c.String("cabin"),
-		Currency: c.String("currency"), MaxAge: c.String("max-age"),
+		Adults: n, Currency: c.String("currency"), MaxAge: c.String("max-age"),
 	}
 	if err := req.Validate(); err != nil {
 		return flagErrors(err, calendarFlags)

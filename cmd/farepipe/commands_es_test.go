@@ -66,6 +66,12 @@ func TestCalendarCommand(t *testing.T) {
 			t.Errorf("calendar line %q ends in spaces", l)
 		}
 	}
+	// The fixture's series are for one adult (version 1 keys): none for two.
+	code, out = runApp(t, append([]string{"calendar", "--origin", "ICN", "--destination", "NRT", "--from", "2027-01-04",
+		"--to", "2027-01-10", "--duration", "7", "--adults", "2", "--json"}, es...)...)
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || len(doc.Data) != 0 {
+		t.Errorf("calendar --adults 2: exit %d, %v, want no fares:\n%s", code, err, out)
+	}
 	code, out = runApp(t, append([]string{"calendar", "--origin", "ICN", "--destination", "KIX", "--from", "2027-01-04"}, es...)...)
 	if code != 2 || !strings.Contains(out, "--currency") {
 		t.Errorf("calendar of fares in two currencies: exit %d, want 2 asking for --currency:\n%s", code, out)

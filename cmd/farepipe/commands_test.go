@@ -74,6 +74,8 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 			[]string{"--max-price", "--max-age"}},
 		{"bad IATA code", []string{"calendar", "--origin", "I", "--destination", "NRT", "--from", "2027-01-01", "--es-url", es},
 			[]string{"--origin"}},
+		{"no adults", append([]string{"calendar", "--from", "2027-01-01", "--adults", "0"}, route...), []string{"--adults", "want 1 to 9"}},
+		{"too many adults", append([]string{"insight", "--date", "2027-01", "--adults", "10"}, route...), []string{"--adults", "want 1 to 9"}},
 		{"insight of a range", append([]string{"insight", "--date", "2027-01-01,2027-01-05"}, route...), []string{"--date"}},
 		{"insight without a date", route[:4], []string{"date"}},
 		{"insight of a bad price", append([]string{"insight", "--date", "2027-01", "--price", "cheap"}, route...), []string{"--price"}},

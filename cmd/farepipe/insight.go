@@ -18,7 +18,8 @@ func insightCommand() *cli.Command {
 		&cli.StringFlag{Name: "date", Required: true, Usage: "departure date, YYYY-MM-DD, or a month, YYYY-MM"},
 		&cli.BoolFlag{Name: "one-way", Usage: "one-way fares (default: round trips)"},
 		&cli.StringFlag{Name: "duration", Usage: `round trips of this stay in days, or a range "min,max" (default: any)`},
-		&cli.StringFlag{Name: "cabin", Usage: "ECONOMY, PREMIUM_ECONOMY, BUSINESS or FIRST (default: any)"},
+		cabinFlag(),
+		adultsFlag(),
 		&cli.BoolFlag{Name: "non-stop", Usage: "non-stop fares only"},
 		&cli.StringFlag{Name: "currency", Usage: "ISO 4217 currency (default: the one the fares are in)"},
 		&cli.StringFlag{Name: "price", Usage: "a price to rate LOW, TYPICAL or HIGH against the history"},
@@ -36,7 +37,7 @@ func insightCommand() *cli.Command {
 
 var insightFlags = map[string]string{
 	"origin": "--origin", "destination": "--destination", "departureDate": "--date", "oneWay": "--one-way",
-	"duration": "--duration", "cabin": "--cabin", "nonStop": "--non-stop", "currency": "--currency", "price": "--price",
+	"duration": "--duration", "cabin": "--cabin", "adults": "--adults", "nonStop": "--non-stop", "currency": "--currency", "price": "--price",
 }
 
 func insight(c *cli.Context) error {
@@ -44,9 +45,13 @@ func insight(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	n, err := adults(c)
+	if err != nil {
+		return err
+	}
 	req := query.MetricsRequest{
 		Origin: c.String("origin"), Destination: c.String("destination"), Departure: c.String("date"),
-		OneWay: c.Bool("one-way"), Duration: c.String("duration"), Cabin: c.String("cabin"),
+		OneWay: c.Bool("one-way"), Duration: c.String("duration"), Cabin: c.String("cabin"), Adults: n,
 		NonStop: c.Bool("non-stop"), Currency: c.String("currency"), Price: c.String("price"),
 	}
 	if err := req.Validate(); err != nil {

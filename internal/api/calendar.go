@@ -82,7 +82,7 @@ func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 		Origin: p.required("origin"), Destination: p.required("destination"),
 		Departure: p.get("departureDate"), OneWay: p.bool("oneWay"), Duration: p.get("duration"),
 		NonStop: p.bool("nonStop"), MaxPrice: p.get("maxPrice"), ViewBy: p.get("viewBy"),
-		Cabin: p.get("cabin"), Currency: p.get("currency"), MaxAge: p.get("maxAge"), Now: s.Now(),
+		Cabin: p.get("cabin"), Adults: p.count("adults", fare.MaxPassengers), Currency: p.get("currency"), MaxAge: p.get("maxAge"), Now: s.Now(),
 	}
 	defaults := map[string]string{}
 	if req.Departure == "" && !p.failed("departureDate") {
@@ -152,6 +152,9 @@ func NewCalendarDocument(req query.CalendarRequest, cal query.Calendar, defaults
 		if req.Cabin != "" {
 			metrics.Set("cabin", req.Cabin)
 		}
+		if req.Adults != 0 {
+			metrics.Set("adults", countText(req.Adults))
+		}
 		if req.NonStop {
 			metrics.Set("nonStop", "true")
 		}
@@ -167,7 +170,7 @@ func calendarQuery(req query.CalendarRequest, cal query.Calendar) url.Values {
 		"departureDate": {cal.Dates.From.Format(fare.DateLayout) + "," + cal.Dates.To.Format(fare.DateLayout)},
 		"viewBy":        {cal.View}}
 	return withOptions(v, req.OneWay, req.NonStop, "duration", req.Duration, "maxPrice", req.MaxPrice,
-		"cabin", req.Cabin, "currency", req.Currency, "maxAge", req.MaxAge)
+		"cabin", req.Cabin, "adults", countText(req.Adults), "currency", req.Currency, "maxAge", req.MaxAge)
 }
 
 // withOptions adds to v the boolean parameters that are true and the

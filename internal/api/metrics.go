@@ -79,7 +79,7 @@ func (s *server) priceMetrics(w http.ResponseWriter, r *http.Request) {
 	req := query.MetricsRequest{
 		Origin: p.required("origin"), Destination: p.required("destination"),
 		Departure: p.required("departureDate"), OneWay: p.bool("oneWay"), Duration: p.get("duration"),
-		Cabin: p.get("cabin"), NonStop: p.bool("nonStop"), Currency: p.get("currency"), Price: p.get("price"),
+		Cabin: p.get("cabin"), Adults: p.count("adults", fare.MaxPassengers), NonStop: p.bool("nonStop"), Currency: p.get("currency"), Price: p.get("price"),
 	}
 	if !p.malformed {
 		p.errs = append(p.errs, withoutDuplicates(p, fieldIssues(req.Validate()))...)
@@ -130,5 +130,5 @@ func NewMetricsDocument(req query.MetricsRequest, m query.Metrics) MetricsDocume
 func metricsQuery(req query.MetricsRequest) url.Values {
 	v := url.Values{"origin": {req.Origin}, "destination": {req.Destination}, "departureDate": {req.Departure}}
 	return withOptions(v, req.OneWay, req.NonStop, "duration", req.Duration, "cabin", req.Cabin,
-		"currency", req.Currency, "price", req.Price)
+		"adults", countText(req.Adults), "currency", req.Currency, "price", req.Price)
 }

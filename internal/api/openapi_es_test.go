@@ -11,7 +11,7 @@ import (
 var invalid = map[string]string{
 	"origin": "IC1", "destination": "nrt", "departureDate": "2027-13-45", "oneWay": "yes", "duration": "x",
 	"nonStop": "1", "maxPrice": "-1", "viewBy": "MONTH", "cabin": "COACH", "currency": "EURO", "maxAge": "P1M",
-	"price": "abc", "id": "xyz",
+	"price": "abc", "id": "xyz", "adults": "10",
 }
 
 // TestOpenAPIDocumentedParametersBehave asks every documented operation

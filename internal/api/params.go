@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -11,9 +12,9 @@ import (
 // refused, so a misspelt option never goes unnoticed.
 var (
 	calendarParams = []string{"origin", "destination", "departureDate", "oneWay", "duration", "nonStop",
-		"maxPrice", "viewBy", "cabin", "currency", "maxAge"}
+		"maxPrice", "viewBy", "cabin", "adults", "currency", "maxAge"}
 	metricsParams = []string{"origin", "destination", "departureDate", "oneWay", "duration", "cabin",
-		"nonStop", "currency", "price"}
+		"adults", "nonStop", "currency", "price"}
 )
 
 // params is the query string of one request, checked against the
@@ -83,6 +84,33 @@ func (p *params) bool(name string) bool {
 		p.errs = append(p.errs, badRequest(name, &v, "not a boolean (want true or false)"))
 		return false
 	}
+}
+
+// count returns a parameter that counts something, 1 to most, 0 when
+// absent.
+func (p *params) count(name string, most int) int {
+	v := p.values.Get(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil || len(v) > 3 || strings.HasPrefix(v, "+") || strings.HasPrefix(v, "-"):
+		p.errs = append(p.errs, badRequest(name, &v, "not a whole number"))
+		return 0
+	case n < 1 || n > most:
+		p.errs = append(p.errs, badRequest(name, &v, "want 1 to "+strconv.Itoa(most)))
+		return 0
+	}
+	return n
+}
+
+// countText renders a count parameter for a link: empty for 0 (absent).
+func countText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // failed reports whether a problem with the parameter was noted already.

@@ -1,5 +1,7 @@
 package fare
 
+import "slices"
+
 // cities maps an IATA airport code to the IATA code of the city it serves,
 // for the cities with more than one airport or whose city code is not the
 // code of their airport. An airport not listed is the only airport of a
@@ -54,3 +56,17 @@ func Serves(location, airport string) bool {
 
 // SameCity reports whether two airports serve one city.
 func SameCity(a, b string) bool { return CityOf(a) == CityOf(b) }
+
+// Locations returns the codes a search for a location matches in a series
+// key: the code itself and, for a city code, the airports of the city the
+// table lists, sorted.
+func Locations(location string) []string {
+	out := []string{location}
+	for a, c := range cities {
+		if c == location && a != location {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out[1:])
+	return out
+}

@@ -1,6 +1,9 @@
 package fare
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestServes(t *testing.T) {
 	tests := []struct {
@@ -36,6 +39,19 @@ func TestCitiesTable(t *testing.T) {
 		}
 		if cc, ok := cities[c]; ok && cc != c {
 			t.Errorf("city %q of %q is itself an airport of %q", c, a, cc)
+		}
+	}
+}
+
+func TestLocations(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"SEL", "SEL,GMP,ICN"},
+		{"NYC", "NYC,EWR,JFK,LGA"},
+		{"ICN", "ICN"},
+		{"BKK", "BKK,DMK"},
+	} {
+		if got := strings.Join(Locations(tt.in), ","); got != tt.want {
+			t.Errorf("Locations(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }

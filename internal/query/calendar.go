@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,8 +34,12 @@ type CalendarRequest struct {
 	// ViewBy is DATE, DURATION or WEEK; empty means DURATION for round
 	// trips and DATE for one way, as Amadeus defaults.
 	ViewBy string
-	// Cabin is ECONOMY, PREMIUM_ECONOMY, BUSINESS or FIRST; empty for any.
+	// Cabin is ECONOMY, PREMIUM_ECONOMY, BUSINESS, FIRST or MIXED (a
+	// different cabin on some segment); empty for any.
 	Cabin string
+	// Adults is the number of adults the fares are for (prices are for
+	// all of them), 1 to 9; 0 means 1, as Amadeus has it.
+	Adults int
 	// Currency keeps fares in this ISO 4217 currency; empty requires the
 	// matching fares to be in one currency.
 	Currency string
@@ -86,7 +91,7 @@ func (r CalendarRequest) plan() (calendarPlan, error) {
 	case p.view == ViewDuration && r.OneWay:
 		bad("viewBy", r.ViewBy, errors.New("DURATION groups round trips by stay: not with oneWay=true (use DATE or WEEK)"))
 	}
-	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency))
+	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency), checkAdults(r.Adults))
 	if r.MaxAge != "" {
 		age, err := ParseMaxAge(r.MaxAge)
 		if err != nil {
@@ -146,14 +151,23 @@ func checkStay(duration string, oneWay bool) (*DayRange, error) {
 
 func checkCabinCurrency(cabin, currency string) error {
 	var errs []error
-	if cabin != "" && !slices.Contains(fare.Cabins, cabin) {
+	if cabin != "" && !fare.ValidCabin(cabin) {
 		errs = append(errs, &fare.FieldError{Field: "cabin", Value: cabin,
-			Reason: "unknown cabin (want one of " + strings.Join(fare.Cabins, ", ") + ")"})
+			Reason: "unknown cabin (want one of " + strings.Join(fare.Cabins, ", ") + " or " + fare.CabinMixed + ")"})
 	}
 	if _, ok := fare.MinorUnits(currency); currency != "" && !ok {
 		errs = append(errs, &fare.FieldError{Field: "currency", Value: currency, Reason: "unknown currency (want an ISO 4217 code)"})
 	}
 	return errors.Join(errs...)
+}
+
+// checkAdults checks the adults parameter: 0 (for 1) to fare.MaxPassengers.
+func checkAdults(adults int) error {
+	if adults < 0 || adults > fare.MaxPassengers {
+		return &fare.FieldError{Field: "adults", Value: strconv.Itoa(adults),
+			Reason: "want 1 to " + strconv.Itoa(fare.MaxPassengers)}
+	}
+	return nil
 }
 
 // Calendar is the answer to a CalendarRequest.

@@ -110,7 +110,7 @@ type cell struct {
 
 // filters returns the query filters of the plan.
 func (p calendarPlan) filters() []any {
-	f := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency)
+	f := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency, p.Adults)
 	if !p.seenSince.IsZero() {
 		f = append(f, map[string]any{"range": map[string]any{"last_seen": map[string]any{"gte": fare.FormatTime(p.seenSince)}}})
 	}
@@ -120,10 +120,11 @@ func (p calendarPlan) filters() []any {
 // fareFilters returns the filters that select the fares of a route, its
 // departure dates and trip options, in the change log and the latest index
 // alike (both hold these fields).
-func fareFilters(origin, destination string, dates DateRange, oneWay bool, cabin string, nonStop bool, currency string) []any {
+func fareFilters(origin, destination string, dates DateRange, oneWay bool, cabin string, nonStop bool, currency string, adults int) []any {
 	f := []any{
-		term("origin", origin),
-		term("destination", destination),
+		adultsFilter(adults),
+		location("origin", origin),
+		location("destination", destination),
 		dateRange("departure_date", dates.From.Format(fare.DateLayout), dates.To.Format(fare.DateLayout)),
 	}
 	if oneWay {
@@ -141,6 +142,33 @@ func fareFilters(origin, destination string, dates DateRange, oneWay bool, cabin
 		f = append(f, term("currency", currency))
 	}
 	return f
+}
+
+// location selects the series of a location: an airport, or a city code
+// and the airports of the city (see fare.Locations), so that a query for
+// SEL finds the fares of ICN and GMP as an Amadeus search for SEL does.
+func location(field, code string) any {
+	codes := fare.Locations(code)
+	if len(codes) == 1 {
+		return term(field, code)
+	}
+	return map[string]any{"terms": map[string]any{field: codes}}
+}
+
+// adultsFilter selects the series priced for a number of adults and
+// nobody else (0 means 1). One adult also selects series of version 1
+// keys, indexed before the passenger mix was part of the key: they have
+// no adults field, and farepipe's searches asked for one adult unless
+// told otherwise.
+func adultsFilter(adults int) any {
+	adults = max(adults, 1)
+	mix := map[string]any{"bool": map[string]any{"filter": []any{
+		term("adults", adults), term("children", 0), term("infants", 0)}}}
+	if adults != 1 {
+		return mix
+	}
+	legacy := map[string]any{"bool": map[string]any{"must_not": map[string]any{"exists": map[string]any{"field": "adults"}}}}
+	return map[string]any{"bool": map[string]any{"should": []any{mix, legacy}, "minimum_should_match": 1}}
 }
 
 // allows reports whether a fare departing dep and returning ret has a stay

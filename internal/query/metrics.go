@@ -21,8 +21,12 @@ type MetricsRequest struct {
 	// Duration is the stay in days or an inclusive range "min,max"; empty
 	// for any. Round trips only.
 	Duration string
-	// Cabin is ECONOMY, PREMIUM_ECONOMY, BUSINESS or FIRST; empty for any.
+	// Cabin is ECONOMY, PREMIUM_ECONOMY, BUSINESS, FIRST or MIXED; empty
+	// for any.
 	Cabin string
+	// Adults is the number of adults the prices are for, 1 to 9; 0 means
+	// 1.
+	Adults int
 	// NonStop counts non-stop fares only.
 	NonStop bool
 	// Currency counts prices in this ISO 4217 currency; empty requires the
@@ -53,7 +57,7 @@ func (r MetricsRequest) plan() (metricsPlan, error) {
 		errs = append(errs, &fare.FieldError{Field: field, Value: value, Reason: err.Error()})
 	}
 	p.dates, p.stay, errs = checkTrip(r.Origin, r.Destination, r.Departure, ParseDateOrMonth, r.Duration, r.OneWay)
-	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency))
+	errs = append(errs, checkCabinCurrency(r.Cabin, r.Currency), checkAdults(r.Adults))
 	if r.Price != "" {
 		if err := parseAmount(r.Price); err != nil {
 			bad("price", r.Price, err)

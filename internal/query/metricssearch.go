@@ -34,7 +34,7 @@ func (c *Client) PriceMetrics(ctx context.Context, r MetricsRequest) (Metrics, e
 		return Metrics{}, err
 	}
 	m := Metrics{Dates: p.dates}
-	filters := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency)
+	filters := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency, p.Adults)
 	body := map[string]any{
 		"query":   map[string]any{"bool": map[string]any{"filter": filters}},
 		"_source": []string{"series_id", "observed_at", "departure_date", "return_date", "currency", "amount_minor"},

@@ -159,6 +159,11 @@ func sniffJSONLines(s *Sniffed, head []byte, atEOF bool, key string, maps []*Map
 			return f, true
 		default:
 			m, why := selectMapping(maps, key, keys)
+			if m == nil && envelopeLike(keys) {
+				// A broken envelope: the envelope reader says what
+				// it lacks.
+				return Envelopes, true
+			}
 			if m == nil {
 				*tried = append(*tried, "a JSON object with fields "+quoteList(keys)+" is neither an envelope (needs \"body\" and \"request\") nor an answer (needs \"data\" or \"errors\"), and as fare rows: "+why)
 				return Unknown, false
@@ -238,6 +243,19 @@ func classify(keys []string) Format {
 		return Rows
 	}
 	return Answers
+}
+
+// envelopeLike reports whether an object has two or more fields of an
+// envelope besides "body": an envelope that lacks some, unless a mapping
+// reads it as a row.
+func envelopeLike(keys []string) bool {
+	n := 0
+	for _, k := range envelopeFields {
+		if slices.Contains(keys, k) {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // onlyAnswerFields reports whether every key is a member of an answer.

@@ -51,7 +51,7 @@ var timeFields = []string{FieldDeparture, FieldReturn, FieldObservedAt}
 // how its dates are written. It is read from YAML:
 //
 //	source: faresnap            # the series' source name
-//	match: [incoming/faresnap/] # optional: only objects under these key prefixes
+//	match: [incoming/faresnap/] # optional: only keys with one of these prefixes (also after a "/")
 //	columns:                    # column (or NDJSON field) -> field
 //	  from: origin
 //	  to: destination
@@ -211,15 +211,17 @@ func (m *Mapping) needs() []string {
 	return cols
 }
 
-// matches returns the length of the longest of m's prefixes key starts
-// with: 0 when m has none, -1 when it has some and key starts with none.
+// matches returns the length of the longest of m's prefixes key has, at
+// its start or after a "/" (so that incoming/acme/ matches
+// prod/incoming/acme/x.csv too): 0 when m has none, -1 when it has some
+// and key has none of them.
 func (m *Mapping) matches(key string) int {
 	if len(m.Match) == 0 {
 		return 0
 	}
 	best := -1
 	for _, p := range m.Match {
-		if strings.HasPrefix(key, p) && len(p) > best {
+		if (strings.HasPrefix(key, p) || strings.Contains(key, "/"+strings.TrimPrefix(p, "/"))) && len(p) > best {
 			best = len(p)
 		}
 	}

@@ -101,6 +101,8 @@ func TestSelectMapping(t *testing.T) {
 		{"by columns", []*Mapping{rows, constants}, "incoming/faresnap/a.csv", csvCols, "rows", ""},
 		{"by columns, other crawler", []*Mapping{rows, constants}, "incoming/faresnap/a.csv", botCols, "constants", ""},
 		{"match refuses the key", []*Mapping{rows}, "incoming/other/a.csv", csvCols, "", "mapping rows is for keys under [incoming/faresnap/]"},
+		{"match after a bucket prefix", []*Mapping{rows}, "prod/incoming/faresnap/a.csv", csvCols, "rows", ""},
+		{"match only at a segment", []*Mapping{rows}, "xincoming/faresnap/a.csv", csvCols, "", "is for keys under"},
 		{"missing columns named", []*Mapping{constants}, "x.csv", []string{"orig", "dest"}, "", "mapping constants needs columns [cxr, date, direct, total]"},
 		{"no mapping", nil, "x.csv", csvCols, "", "no mapping given"},
 		{"ambiguous", []*Mapping{constants, other}, "x.csv", botCols, "", "mappings constants and other all fit"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/farepipe/farepipe/internal/intake"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/step"
 	"github.com/farepipe/farepipe/internal/transform"
@@ -27,7 +28,7 @@ func newApp(now func() time.Time) *cli.App {
 			Usage: "instead of --in: an S3 or MinIO event notification (a file, - for stdin, or the JSON itself); " +
 				"every object it says was created is transformed"},
 		&cli.StringFlag{Name: "prefix", EnvVars: []string{"FAREPIPE_IN_PREFIX"},
-			Usage: "instead of --in: every *.ndjson[.gz] object under this s3:// or file:// prefix is transformed"},
+			Usage: "instead of --in: every *.ndjson, *.json or *.csv object (or .gz of one) under this s3:// or file:// prefix is transformed"},
 		&cli.StringFlag{Name: "from", EnvVars: []string{"FAREPIPE_PARTITION_FROM"},
 			Usage: "with --prefix: only objects in date=YYYY-MM-DD partitions from this day"},
 		&cli.StringFlag{Name: "to", EnvVars: []string{"FAREPIPE_PARTITION_TO"},
@@ -38,7 +39,7 @@ func newApp(now func() time.Time) *cli.App {
 			Usage: "with --in: where to write the observations (default: the input's key under curated/)"},
 		&cli.StringFlag{Name: "quarantine", EnvVars: []string{"FAREPIPE_QUARANTINE"},
 			Usage: "with --in: where to write rejected records (default: the input's key under quarantine/)"},
-	}, append(configFlags(), step.S3Flags()...)...)
+	}, append(append(configFlags(), intakeFlags()...), step.S3Flags()...)...)
 	return step.NewApp("transform", "turn a raw object of provider responses into fare observations", flags,
 		func(c *cli.Context) error { return run(c, now) })
 }
@@ -140,7 +141,7 @@ func setOutputs(c *cli.Context, curated, quarantine string, sum transform.Summar
 // any record is not an error, but a warning: its curated object is empty.
 func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.Store, inKey string, cur objstore.Store, curKey string, qua objstore.Store, quaKey string) (transform.ObjectResult, error) {
 	res, err := transform.Object(c.Context, in, inKey, cur, curKey, qua, quaKey, transform.Options{
-		Logger: log, ProgressEvery: 10000, Times: cfg.times,
+		Logger: log, ProgressEvery: 10000, Times: cfg.times, Intake: cfg.intake,
 		Progress: func(s transform.Summary) { log.Info("progress", "lines", s.Lines, "bytes", s.Bytes) },
 	})
 	if err != nil {
@@ -152,11 +153,20 @@ func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.S
 	if res.NoRecords() {
 		log.Warn("empty object: no record to transform", "in", in.URI(inKey), "size", res.Size, "curated", res.Curated)
 	}
-	log.Info("transformed", "in", in.URI(inKey), "empty", res.NoRecords(), "curated", res.Curated, "quarantine", res.Quarantine,
-		"lines", res.Lines, "envelopes", res.Envelopes, "offers", res.Offers, "observations", res.Observations,
+	var instant any // of answers and rows: when their prices were observed, and how it is known
+	if !res.Instant.At.IsZero() {
+		instant = map[string]any{"at": res.Instant.At, "from": res.Instant.From}
+	}
+	log.Info("transformed", "in", in.URI(inKey), "format", res.Format.String(), "mapping", res.Mapping, "instant", instant,
+		"empty", res.NoRecords(), "curated", res.Curated, "quarantine", res.Quarantine,
+		"lines", res.Lines, "envelopes", res.Envelopes, "rows", res.Rows, "offers", res.Offers, "observations", res.Observations,
 		"rejected_lines", res.RejectedLines, "rejected_offers", res.RejectedOffers, "repeated_offers", res.RepeatedOffers,
 		"empty_answers", res.EmptyAnswers, "warnings", res.Warnings, "truncated", res.Truncated, "bytes", res.Bytes)
 	fmt.Fprintln(c.App.Writer, res.Curated)
+	if res.Format == intake.Unknown {
+		return res, step.Data(fmt.Errorf("%s is in no format transform reads (envelopes, Amadeus answers, fare rows with a mapping), see %s",
+			in.URI(inKey), res.Quarantine))
+	}
 	if res.Empty() {
 		return res, step.Data(fmt.Errorf("no record of %s could be processed: %d rejected, see %s",
 			in.URI(inKey), res.Rejected(), res.Quarantine))

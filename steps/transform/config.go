@@ -27,7 +27,8 @@ func configFlags() []cli.Flag {
 // any I/O.
 type config struct {
 	times   fare.TimeBounds
-	buckets []string // allowed buckets; none: any
+	buckets []string         // allowed buckets; none: any
+	intake  transform.Intake // how to read objects that are not envelopes
 }
 
 // newConfig reads and checks the flags of config; now is the clock
@@ -39,6 +40,9 @@ func newConfig(c *cli.Context, now func() time.Time) (config, error) {
 		return config{}, err
 	}
 	cfg := config{times: times}
+	if cfg.intake, err = newIntake(c); err != nil {
+		return config{}, err
+	}
 	for _, b := range strings.Split(c.String(flagAllowedBuckets), ",") {
 		if b = strings.TrimSpace(b); b == "" {
 			continue

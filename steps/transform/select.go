@@ -77,9 +77,10 @@ func readEvent(c *cli.Context) ([]byte, error) {
 	}
 }
 
-// rawSuffixes are the names of raw batches; other objects under a prefix
-// are not selected.
-var rawSuffixes = []string{".ndjson.gz", ".ndjson"}
+// rawSuffixes are the names of raw objects: farepipe's batches (NDJSON)
+// and what other producers write (plain answers, fare rows); other
+// objects under a prefix are not selected.
+var rawSuffixes = []string{".ndjson.gz", ".ndjson", ".json.gz", ".json", ".csv.gz", ".csv"}
 
 // selectPrefix returns the raw batches under the --prefix URI, in key
 // order, limited to the date=YYYY-MM-DD partitions from --from to --to

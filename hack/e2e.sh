@@ -56,7 +56,10 @@ keep_logs() {
 	[[ -d "$state" ]] || return 0
 	mkdir -p "$k"
 	cp -r "$state/logs" "$run/cluster-logs" 2>/dev/null || true
-	cp -rL "$state/pod-logs" "$run/pod-logs" 2>/dev/null || true
+	# The kubelet writes the pods' logs under /var/log/pods, which down
+	# removes with the cluster.
+	mkdir -p "$run/pod-logs"
+	cp -rL "$state/pod-logs/." /var/log/pods/. "$run/pod-logs/" 2>/dev/null || true
 	kubectl get pods -A -o wide >"$k/pods.txt" 2>&1 || true
 	kubectl -n argo get workflows -o yaml >"$k/workflows.yaml" 2>&1 || true
 	kubectl get events -A --sort-by=.lastTimestamp >"$k/events.txt" 2>&1 || true
@@ -117,10 +120,11 @@ kubectl -n argo create secret generic farepipe-s3 \
 kubectl -n argo wait --for=condition=Available deployment --all --timeout=180s >&2
 
 export FAREPIPE_E2E_WEBHOOK="$webhook"
-# One line per test and its failure messages; everything in go-test.log.
+# One line per test and its messages (continuation lines too);
+# everything in go-test.log.
 set +e
 go test -tags e2e -count=1 -timeout 30m -v "$@" ./e2e/ 2>&1 | tee "$run/go-test.log" |
-	grep --line-buffered -E '^=== RUN +[^/ ]+$|^ *--- (PASS|FAIL|SKIP)|^(ok|FAIL|PASS)\b|^panic:|^ +[^ ]+\.go:[0-9]+: '
+	grep --line-buffered -E '^=== RUN +[^/ ]+$|^ *--- (PASS|FAIL|SKIP)|^(ok|FAIL|PASS)\b|^panic:|^ +[^ ]+\.go:[0-9]+: |^        '
 status=${PIPESTATUS[0]}
 set -e
 exit "$status"

@@ -97,8 +97,10 @@ if [[ "${FAREPIPE_BENCH_SKIP_ES:-}" != 1 ]]; then
 	if hack/services.sh status >/dev/null 2>&1; then
 		env_lines="$(hack/services.sh env)" # running: no need to wait for the build lock
 	else
+		# Stop only what this up starts, as test.sh does.
+		mapfile -t started < <(hack/services.sh stopped)
 		env_lines="$(hack/services.sh up)"
-		trap 'hack/services.sh down; cleanup' EXIT
+		trap 'hack/services.sh down "${started[@]}"; cleanup' EXIT
 	fi
 	eval "$env_lines"
 	run_go_bench "$work/es.txt" go test -run '^$' -bench 'BenchmarkIndexElasticsearch$' -benchtime 1x ./internal/esindex

@@ -26,12 +26,12 @@ func TestIndexDeadLettersWhatElasticsearchRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := fare.NewObservation(key, time.Date(2027, 1, 5, 6, 0, 0, 0, time.UTC), price, 1)
+	good := fare.NewObservation(key, time.Date(2026, 9, 5, 6, 0, 0, 0, time.UTC), price, 1)
 	other := key
 	other.Carrier = "OZ"
-	rejected := fare.NewObservation(other, time.Date(2027, 2, 5, 6, 0, 0, 0, time.UTC), price, 1)
+	rejected := fare.NewObservation(other, time.Date(2026, 10, 5, 6, 0, 0, 0, time.UTC), price, 1)
 
-	// The February change-log index exists already with non_stop mapped as
+	// The October change-log index exists already with non_stop mapped as
 	// a date, which no boolean fits.
 	broken := esindex.ObservationsIndex(e.prefix, rejected.ObservedAt)
 	res, err := esapi.IndicesCreateRequest{Index: broken,
@@ -44,7 +44,7 @@ func TestIndexDeadLettersWhatElasticsearchRejects(t *testing.T) {
 		t.Fatalf("creating %s: %s", broken, res.String())
 	}
 
-	in := e.put("curated/source=test/date=2027-02-05/mixed.ndjson.gz",
+	in := e.put("curated/source=test/date=2026-10-05/mixed.ndjson.gz",
 		gzipped(t, good.AppendJSON(nil), rejected.AppendJSON(nil)))
 	ix := e.must("index", "--in", in)
 	if ix.outputs["created"] != "1" || ix.outputs["dead_lettered"] != "1" || ix.outputs["latest-written"] != "2" ||

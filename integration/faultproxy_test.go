@@ -15,8 +15,10 @@ import (
 	"testing"
 )
 
-// faultProxy stands between a client and the real Elasticsearch node and
-// answers single bulk items with a status of its choosing: those items
+// faultProxy stands between a client and the real Elasticsearch node. It
+// answers whole bulk and mget requests with a status of its choosing, or
+// drops their connection without an answer, as a node that dies does, and
+// it answers single bulk items with a status of its choosing: those items
 // never reach the node, the others do, and their real answers are merged
 // back in order. Every other request goes through as it is.
 type faultProxy struct {
@@ -29,7 +31,19 @@ type faultProxy struct {
 	// of forwarding it; 0 forwards. index is the index in the request's
 	// path (esindex names it there, not per item).
 	item func(index, action, id string) int
+	// request, when set, returns a status to answer a whole _bulk or
+	// _mget request with instead of forwarding it, or dropConnection; 0
+	// forwards.
+	request func() int
 }
+
+// The statuses request returns to close the connection with no answer:
+// before the request reaches the node, or after the node answered it (its
+// writes are done, the client does not know).
+const (
+	dropConnection = -1
+	dropAnswer     = -2
+)
 
 func newFaultProxy(t *testing.T, target string) *faultProxy {
 	t.Helper()
@@ -53,8 +67,29 @@ func (p *faultProxy) set(f func(p *faultProxy)) {
 
 func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
-	item := p.item
+	item, request := p.item, p.request
 	p.mu.Unlock()
+	bulkOrMget := strings.HasSuffix(r.URL.Path, "/_bulk") || strings.HasSuffix(r.URL.Path, "/_mget")
+	if request != nil && bulkOrMget {
+		switch status := request(); status {
+		case 0:
+		case dropConnection:
+			_, _ = io.Copy(io.Discard, r.Body)
+			panic(http.ErrAbortHandler) // the server closes the connection unanswered
+		case dropAnswer:
+			p.forward(httptest.NewRecorder(), r, item)
+			panic(http.ErrAbortHandler)
+		default:
+			_, _ = io.Copy(io.Discard, r.Body)
+			answer(w, status, fmt.Sprintf(`{"error":{"type":"fault_injected","reason":"status %d injected"},"status":%d}`, status, status))
+			return
+		}
+	}
+	p.forward(w, r, item)
+}
+
+// forward sends r to the node, with the item faults of item.
+func (p *faultProxy) forward(w http.ResponseWriter, r *http.Request, item func(index, action, id string) int) {
 	if item != nil && strings.HasSuffix(r.URL.Path, "/_bulk") {
 		p.bulk(w, r, item)
 		return

@@ -34,10 +34,10 @@ func TestFailedLatestWritesExitRetryable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := fare.NewObservation(key, time.Date(2027, 1, 5+d, 6, 0, 0, 0, time.UTC), price, 1)
+		o := fare.NewObservation(key, time.Date(2026, 10, 5+d, 6, 0, 0, 0, time.UTC), price, 1)
 		lines = append(lines, o.AppendJSON(nil))
 	}
-	in := e.put("curated/source=test/date=2027-01-05/day.ndjson.gz", gzipped(t, lines...))
+	in := e.put("curated/source=test/date=2026-10-05/day.ndjson.gz", gzipped(t, lines...))
 
 	r := e.run("index", "--in", in, "--es-url", proxy.URL, "--max-retries", "1")
 	if r.code != 1 || r.outputs["failed"] != "3" || r.outputs["writes-failed"] != "1" || r.outputs["latest-written"] != "0" {

@@ -26,7 +26,9 @@ import (
 // over a few hundred series with price flips and repeats, splits them into
 // objects (some observations in two), and indexes the objects with one to
 // four concurrent runs in random order through a fault proxy that answers
-// some bulk items 429; a run that does not complete is run again, as Argo
+// some bulk items 429, and some whole bulk and mget requests 429 or 503 or
+// not at all (the connection dropped before or after the node did them, as
+// when it dies); a run that does not complete is run again, as Argo
 // retries exit code 1. Every document of the change log and of latest must
 // equal what one sequential run over the sorted set wrote.
 func TestAnyInterleavingOfRunsEndsAsOneOrderedPass(t *testing.T) {
@@ -36,7 +38,8 @@ func TestAnyInterleavingOfRunsEndsAsOneOrderedPass(t *testing.T) {
 	for trial := 0; trial < 3 || time.Now().Before(deadline); trial++ {
 		set := randomObservations(t, rng, 100+rng.IntN(200), 3+rng.IntN(6))
 		objects := splitObjects(rng, set, 2+rng.IntN(4))
-		c := interleaving{runs: 1 + rng.IntN(4), chunk: 20 + rng.IntN(400), faultRate: []float64{0, 0, 0.1, 0.3}[rng.IntN(4)]}
+		c := interleaving{runs: 1 + rng.IntN(4), chunk: 20 + rng.IntN(400), faultRate: []float64{0, 0, 0.1, 0.3}[rng.IntN(4)],
+			requestFaultRate: []float64{0, 0, 0.05, 0.2}[rng.IntN(4)]}
 		t.Run(fmt.Sprintf("trial %d", trial), func(t *testing.T) {
 			if diff := c.check(t, set, objects, rng.Uint64()); diff != "" {
 				t.Fatalf("seed %d trial %d (%d observations, %d objects, %+v): %s", seed, trial, len(set), len(objects), c, diff)
@@ -73,7 +76,11 @@ type interleaving struct {
 	runs      int     // concurrent index runs
 	chunk     int     // esindex ChunkSize
 	faultRate float64 // share of bulk items answered 429
-	first     int     // objects indexed alone, in order, before the others start
+	// requestFaultRate is the share of whole bulk and mget requests
+	// answered 429 or 503, or dropped with no answer as by a node that
+	// dies, before or after doing them.
+	requestFaultRate float64
+	first            int // objects indexed alone, in order, before the others start
 }
 
 // check indexes set in one sorted run under a reference prefix, and
@@ -87,7 +94,7 @@ func (c interleaving) check(t *testing.T, set []fare.Observation, objects [][]fa
 		t.Fatalf("reference run: %s, %v", sum, err)
 	}
 
-	es := faultyES(t, c.faultRate, seed)
+	es := faultyES(t, c.faultRate, c.requestFaultRate, seed)
 	for _, obj := range objects[:c.first] {
 		indexUntilComplete(t, es, got.prefix, c.chunk, obj)
 	}

@@ -83,6 +83,34 @@ func TestLoadMappingsDirectory(t *testing.T) {
 	}
 }
 
+// TestLoadMappingsConfigMap reads a directory laid out as the kubelet
+// mounts a ConfigMap: each file a link through ..data into a hidden
+// directory of the current version.
+func TestLoadMappingsConfigMap(t *testing.T) {
+	dir := t.TempDir()
+	version := filepath.Join(dir, "..2026_11_21_06_00_00.000000001")
+	if err := os.Mkdir(version, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "rows.good.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(version, "faresnap.yaml"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Base(version), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..data", "faresnap.yaml"), filepath.Join(dir, "faresnap.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	maps, err := LoadMappings(dir)
+	if err != nil || len(maps) != 1 || maps[0].Name != "faresnap" || maps[0].Source != "faresnap" {
+		t.Fatalf("LoadMappings(ConfigMap dir) = %v, %v; want the one mapping faresnap", maps, err)
+	}
+}
+
 func TestSelectMapping(t *testing.T) {
 	rows := mustMapping(t, "rows")           // match incoming/faresnap/
 	constants := mustMapping(t, "constants") // no match

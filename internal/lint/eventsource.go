@@ -9,6 +9,7 @@ import (
 
 	aev1 "github.com/argoproj/argo-events/pkg/apis/events/v1alpha1"
 	"github.com/robfig/cron/v3"
+	"gopkg.in/yaml.v3"
 )
 
 // notSources are the fields of an EventSource spec that are not a kind of
@@ -99,13 +100,38 @@ func (l *linter) checkEventSource(d *doc, es *aev1.EventSource) {
 		}
 	}
 	for name, m := range es.Spec.Minio {
+		n := at(d.node, "spec", "minio", name)
 		if m.Endpoint == "" || m.Bucket == nil || m.Bucket.Name == "" || len(m.Events) == 0 {
-			l.report(d, at(d.node, "spec", "minio", name), "minio %q needs endpoint, bucket.name and events", name)
+			l.report(d, n, "minio %q needs endpoint, bucket.name and events", name)
 		}
+		for i, e := range m.Events {
+			if !strings.HasPrefix(e, "s3:ObjectCreated:") {
+				l.report(d, at(n, "events", i), "minio %q: event %q does not create an object: farepipe ingests created objects only", name, e)
+			}
+		}
+		l.checkMinioFilter(d, n, name, m.Filter)
 	}
 	for name, q := range es.Spec.SQS {
 		if q.Queue == "" || q.Region == "" {
 			l.report(d, at(d.node, "spec", "sqs", name), "sqs %q needs queue and region", name)
+		}
+	}
+}
+
+// outputAreas are the key prefixes farepipe writes its outputs under: an
+// event for an object there would make farepipe ingest its own output.
+var outputAreas = []string{"curated/", "quarantine/", "dead-letter/"}
+
+// checkMinioFilter checks that a minio event passes only raw input: a key
+// prefix is set, and it lies under none of farepipe's output areas.
+func (l *linter) checkMinioFilter(d *doc, n *yaml.Node, name string, f *aev1.S3Filter) {
+	if f == nil || f.Prefix == "" {
+		l.report(d, n, "minio %q has no filter.prefix: every object of the bucket, farepipe's own outputs too, would start an ingest", name)
+		return
+	}
+	for _, area := range outputAreas {
+		if strings.HasPrefix(f.Prefix, area) || strings.HasPrefix(area, f.Prefix) {
+			l.report(d, at(n, "filter", "prefix"), "minio %q: filter.prefix %q takes in %s, where farepipe writes its outputs", name, f.Prefix, area)
 		}
 	}
 }

@@ -155,6 +155,48 @@ func TestIngestFiltersBuckets(t *testing.T) {
 		{"sqs, one record of another bucket", "raw-created-sqs", bucket(multi, "my-fares", "farepipe"), false},
 		{"sqs test event", "raw-created-sqs", read("argo_sqs_test_event.json"), false},
 	}
+	// An outside producer's object under incoming/: a plain answer or fare
+	// rows, compressed or not, passes; any other name does not.
+	incoming := func(keys ...string) string {
+		var n struct {
+			Notification []json.RawMessage `json:"notification"`
+		}
+		if err := json.Unmarshal([]byte(minio), &n); err != nil || len(n.Notification) == 0 {
+			t.Fatalf("decoding the minio notification: %v", err)
+		}
+		var records []map[string]any
+		for _, k := range keys {
+			var rec map[string]any
+			if err := json.Unmarshal(n.Notification[0], &rec); err != nil {
+				t.Fatal(err)
+			}
+			rec["s3"].(map[string]any)["object"].(map[string]any)["key"] = k
+			records = append(records, rec)
+		}
+		b, err := json.Marshal(map[string]any{"notification": records})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, k := range []string{"incoming/acme/a.json", "incoming/acme/a.json.gz", "incoming/acme/2026-11-21T06:00:00Z/a.ndjson",
+		"incoming/a.ndjson.gz", "incoming/faresnap/rows.csv", "incoming/faresnap/rows.csv.gz"} {
+		cases = append(cases, struct {
+			name, dep, data string
+			want            bool
+		}{"minio incoming " + k, "incoming-created", incoming(k), true})
+	}
+	for _, data := range []string{incoming("incoming/acme/a.txt"), incoming("incoming/acme/a.json.zip"), incoming("incoming/acme/a.json", "incoming/acme/notes.md"),
+		bucket(incoming("incoming/acme/a.json"), "farepipe", "farepipe-old")} {
+		cases = append(cases, struct {
+			name, dep, data string
+			want            bool
+		}{"minio incoming refused " + data[len(data)-60:], "incoming-created", data, false})
+	}
+	cases = append(cases, struct {
+		name, dep, data string
+		want            bool
+	}{"minio incoming, two records", "incoming-created", incoming("incoming/a/x.json", "incoming/b/y.csv.gz"), true})
 	for _, tc := range cases {
 		if got := passes(t, deps[tc.dep], []byte(tc.data)); got != tc.want {
 			t.Errorf("%s: dependency %s passes = %v, want %v", tc.name, tc.dep, got, tc.want)

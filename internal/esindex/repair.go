@@ -183,6 +183,11 @@ func prune(cur *Latest, r *Repair) (plan, error) {
 	if err != nil {
 		return p, err
 	}
+	// The history keeps prices only: the breakdown is known while the
+	// newest instant stays, and is left out when a repair drops it.
+	if l.LastSeen.Equal(cur.LastSeen) {
+		l.Breakdown = cur.Breakdown
+	}
 	l.Gen, l.Pending = gen, p.pendingInstants()
 	p.latest = l
 	return p, nil

@@ -120,3 +120,28 @@ func TestRepairValidate(t *testing.T) {
 		t.Errorf("Validate(%+v) = %v", ok, err)
 	}
 }
+
+// TestRepairKeepsTheBreakdownOnlyWhileTheNewestInstantStays: the history
+// keeps prices only, so a repair that drops the newest instant leaves the
+// breakdown out rather than show one of another observation.
+func TestRepairKeepsTheBreakdownOnlyWhileTheNewestInstantStays(t *testing.T) {
+	cur := folded(t, withBreakdown(t, 0, 100), withBreakdown(t, 5, 110), withBreakdown(t, 10, 120))
+	if cur.Breakdown == (fare.Breakdown{}) {
+		t.Fatalf("the folded series has no breakdown: %+v", cur.Breakdown)
+	}
+	at := func(minute int) time.Time { return time.Date(2026, 11, 1, 0, minute, 0, 0, time.UTC) }
+	p, err := prune(cur, &Repair{Series: []string{cur.SeriesID}, Drop: []time.Time{at(0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.latest.Breakdown != cur.Breakdown {
+		t.Errorf("dropping the oldest instant: breakdown %+v, want %+v kept", p.latest.Breakdown, cur.Breakdown)
+	}
+	p, err = prune(cur, &Repair{Series: []string{cur.SeriesID}, Drop: []time.Time{at(10)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.latest.Breakdown != (fare.Breakdown{}) || p.latest.Price.Minor != 110 {
+		t.Errorf("dropping the newest instant: price %v, breakdown %+v; want 110 and no breakdown", p.latest.Price, p.latest.Breakdown)
+	}
+}

@@ -1,6 +1,7 @@
 package amadeus
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -95,8 +96,8 @@ func (a *Answer) convert(source string, search *raw.Search, fetchedAt time.Time)
 	// An answer holds a few series: a linear search beats a map, and a
 	// small slice of them stays on the stack.
 	cheapest := make([]best, 0, 16)
-	seen := make(map[string]struct{}, len(a.Data))
-	var fp []byte
+	seen := fingerprints{buf: make([]byte, 0, 256*len(a.Data)), ends: make([]int, 0, len(a.Data)),
+		hashes: make([]uint64, 0, len(a.Data))}
 	for i := range a.Data {
 		o := &a.Data[i]
 		key, price, err := offerKey(source, search, o)
@@ -104,12 +105,10 @@ func (a *Answer) convert(source string, search *raw.Search, fetchedAt time.Time)
 			res.Rejected = append(res.Rejected, &OfferError{Offer: i, ID: o.ID, Err: err, JSON: o.json})
 			continue
 		}
-		fp = o.fingerprint(fp[:0])
-		if _, ok := seen[string(fp)]; ok {
+		if seen.add(o) {
 			res.Repeated++
 			continue
 		}
-		seen[string(fp)] = struct{}{}
 		res.Offers++
 		j := 0
 		for j < len(cheapest) && cheapest[j].key != key {
@@ -137,6 +136,36 @@ func (a *Answer) convert(source string, search *raw.Search, fetchedAt time.Time)
 	return res, nil
 }
 
+// fingerprints are those of the offers of one answer so far, one after
+// the other in one buffer, each with its hash: an answer holds at most a
+// few hundred offers, so a scan of the hashes beats a map of strings.
+type fingerprints struct {
+	buf    []byte
+	ends   []int
+	hashes []uint64
+}
+
+// add adds the fingerprint of o and reports whether it was there already.
+func (f *fingerprints) add(o *offer) bool {
+	start := len(f.buf)
+	f.buf = o.fingerprint(f.buf)
+	fp := f.buf[start:]
+	sum := fnv1a(fp)
+	for i, other := range f.hashes {
+		prev := 0
+		if i > 0 {
+			prev = f.ends[i-1]
+		}
+		if other == sum && bytes.Equal(f.buf[prev:f.ends[i]], fp) {
+			f.buf = f.buf[:start]
+			return true
+		}
+	}
+	f.ends = append(f.ends, len(f.buf))
+	f.hashes = append(f.hashes, sum)
+	return false
+}
+
 // fingerprint appends what makes an offer the offer it is, all but its id:
 // its flights, cabins, travellers, carriers and price. Two offers of one
 // answer with the same fingerprint are one offer given twice.
@@ -147,7 +176,7 @@ func (o *offer) fingerprint(b []byte) []byte {
 			b = append(b, s.CarrierCode...)
 			b = append(b, s.Number...)
 			b = append(append(b, ' '), s.Departure.IATACode...)
-			b = append(b, s.Departure.At...)
+			b = append(b, s.Departure.At...) // the date: with the flight number, the flight
 			b = append(append(b, ' '), s.Arrival.IATACode...)
 			b = append(b, s.Arrival.At...)
 			b = strconv.AppendInt(append(b, ' '), int64(s.NumberOfStops), 10)

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/jsonscan"
 	"github.com/farepipe/farepipe/internal/raw"
 )
@@ -53,7 +54,7 @@ func DecodeAnswer(body []byte) (*Answer, error) {
 type decoder struct {
 	jsonscan.Scanner
 	line []byte     // what the scanner reads
-	seen [32]string // short strings already made, by a hash of their bytes
+	seen [64]string // short strings already made, by a hash of their bytes
 
 	// Arenas: the elements of every array of one type in the line, so
 	// that a line costs a few allocations rather than one per array.
@@ -197,8 +198,21 @@ func (d *decoder) endPoint(e *endPoint) bool {
 		if f == 0 {
 			return d.str(&e.IATACode)
 		}
-		return d.str(&e.At)
+		return d.localTime(&e.At)
 	})
+}
+
+// localTime reads a local time as localTime.UnmarshalJSON does.
+func (d *decoder) localTime(t *localTime) bool {
+	s, plain, ok := d.RawString()
+	if !ok || !plain && (bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s)) {
+		return false
+	}
+	if isLocalTime(s) {
+		s = s[:len(fare.DateLayout)]
+	}
+	*t = localTime(d.intern(s))
+	return true
 }
 
 func (d *decoder) price(p *offerPrice) bool {
@@ -278,16 +292,25 @@ func (d *decoder) str(p *string) bool {
 
 // intern returns s as a string, reusing one made before from the same line
 // when s is short: codes (carriers, cabins, currencies) repeat in every
-// offer.
+// offer, and so do the local times of flights that several offers share.
 func (d *decoder) intern(s []byte) string {
-	if len(s) == 0 || len(s) > 16 {
+	if len(s) == 0 || len(s) > 19 {
 		return string(s)
 	}
-	h := &d.seen[(len(s)*7+int(s[0])+int(s[len(s)-1])*3)%len(d.seen)]
+	h := &d.seen[fnv1a(s)%uint64(len(d.seen))]
 	if *h != string(s) {
 		*h = string(s)
 	}
 	return *h
+}
+
+// fnv1a is the 64-bit FNV-1a hash of b.
+func fnv1a(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
 }
 
 // time reads an RFC 3339 time as time.Time.UnmarshalJSON does, from a

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/raw"
 )
 
@@ -63,8 +64,53 @@ type segment struct {
 }
 
 type endPoint struct {
-	IATACode string `json:"iataCode"`
-	At       string `json:"at"`
+	IATACode string    `json:"iataCode"`
+	At       localTime `json:"at"`
+}
+
+// localTime is the local time of a departure or an arrival as a Record
+// keeps it: its date (YYYY-MM-DD) when the text is a local time as the API
+// gives it (YYYY-MM-DDThh:mm:ss), else the text itself, for readTrip to
+// refuse. Only the date is read; keeping just it lets the decoder reuse
+// the strings of dates, which repeat, rather than make one per time.
+type localTime string
+
+// UnmarshalJSON keeps the date of a local time, as the decoder does.
+func (t *localTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if isLocalTime(s) {
+		s = s[:len(fare.DateLayout)]
+	}
+	*t = localTime(s)
+	return nil
+}
+
+// isLocalTime reports whether s is a local time, YYYY-MM-DDThh:mm:ss, of a
+// real date. It does what time.Parse with that layout does, without
+// allocating.
+func isLocalTime[S string | []byte](s S) bool {
+	if len(s) != len("2006-01-02T15:04:05") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for j := i; j < i+n; j++ {
+			if s[j] < '0' || s[j] > '9' {
+				return -1
+			}
+			v = v*10 + int(s[j]-'0')
+		}
+		return v
+	}
+	y, m, d := num(0, 4), num(5, 2), num(8, 2)
+	hh, mm, ss := num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || m < 1 || m > 12 || d < 1 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 type travelerPricing struct {

@@ -10,9 +10,6 @@ import (
 	"github.com/farepipe/farepipe/internal/raw"
 )
 
-// localLayout is how the API gives local times of departure and arrival.
-const localLayout = "2006-01-02T15:04:05"
-
 // trip is what an offer's own itineraries say was priced.
 type trip struct {
 	origin, destination string    // first departure and last arrival airports of the outbound
@@ -52,7 +49,7 @@ func readTrip(o *offer) (trip, error) {
 		date, err := localDate(first.Departure.At)
 		if err != nil {
 			return t, &fare.FieldError{Field: fmt.Sprintf("itineraries[%d].segments[0].departure.at", i),
-				Value: first.Departure.At, Reason: err.Error()}
+				Value: string(first.Departure.At), Reason: err.Error()}
 		}
 		if i == 0 {
 			t.origin, t.destination, t.departure = first.Departure.IATACode, last.Arrival.IATACode, date
@@ -75,13 +72,13 @@ func readTrip(o *offer) (trip, error) {
 	return t, nil
 }
 
-// localDate is the date of a local time as the API gives it.
-func localDate(at string) (string, error) {
-	t, err := time.Parse(localLayout, at)
-	if err != nil {
+// localDate is the date of a local time as a Record keeps it (see
+// localTime).
+func localDate(at localTime) (string, error) {
+	if _, err := time.Parse(fare.DateLayout, string(at)); err != nil {
 		return "", errors.New("not a local time (YYYY-MM-DDThh:mm:ss)")
 	}
-	return t.Format(fare.DateLayout), nil
+	return string(at), nil
 }
 
 // bound checks a trip against the search that asked for it: the airports

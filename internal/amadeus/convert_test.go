@@ -215,3 +215,21 @@ func TestConvertRefusesWholeAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestIsLocalTime(t *testing.T) {
+	for in, want := range map[string]bool{
+		"2027-01-10T08:30:00": true,
+		"2028-02-29T23:59:59": true,
+		"2027-02-29T08:30:00": false, // not a leap year
+		"2027-01-10T24:00:00": false,
+		"2027-13-10T08:30:00": false,
+		"2027-01-10 08:30:00": false,
+		"2027-01-10T08:30":    false,
+		"2027-01-10":          false,
+		"10/01/2027T08:30:00": false,
+	} {
+		if got := isLocalTime(in); got != want {
+			t.Errorf("isLocalTime(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -78,6 +78,7 @@ func (e *env) start(name string, args ...string) *exec.Cmd {
 	e.t.Helper()
 	cmd := exec.Command(filepath.Join(bin, name), args...)
 	cmd.Env = append(os.Environ(), "FAREPIPE_INDEX_PREFIX="+e.prefix, "FAREPIPE_OUTPUT_DIR="+e.t.TempDir())
+	cmd.Env = append(cmd.Env, e.extraEnv...)
 	if err := cmd.Start(); err != nil {
 		e.t.Fatalf("starting %s: %v", name, err)
 	}

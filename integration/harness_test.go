@@ -53,6 +53,9 @@ type env struct {
 	prefix string // index prefix
 	keys   string // key prefix in the bucket
 	store  objstore.Store
+	// extraEnv is added to the environment of the binaries run, after
+	// the services' own (a later entry wins).
+	extraEnv []string
 }
 
 func newEnv(t *testing.T) *env {
@@ -124,6 +127,7 @@ func (e *env) run(name string, args ...string) result {
 	outDir := e.t.TempDir()
 	cmd := exec.Command(filepath.Join(bin, name), args...)
 	cmd.Env = append(os.Environ(), "FAREPIPE_INDEX_PREFIX="+e.prefix, "FAREPIPE_OUTPUT_DIR="+outDir)
+	cmd.Env = append(cmd.Env, e.extraEnv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -41,6 +41,9 @@ func TestExitCodes(t *testing.T) {
 			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
 		{Name: "batch not json", Args: append([]string{"--in", batches + "/notjson.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
 		{Name: "batch without fetched_at", Args: append([]string{"--in", batches + "/nofetched.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
+		// Another producer's files are no batches: they belong under incoming/, for transform.
+		{Name: "plain answer", Args: append([]string{"--in", "../../examples/data/amadeus-answer.json", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
+		{Name: "fare rows", Args: append([]string{"--in", "../../examples/data/faresnap.csv", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
 		{Name: "missing input object", Args: append([]string{"--in", prefix + "/nope.ndjson", "--to", prefix + "/out"}, s3...), Want: step.ExitData},
 		// MinIO answers 400 XMinioInvalidObjectName to a key with an empty segment.
 		{Name: "key the store refuses", Args: append([]string{"--in", batch, "--to", prefix + "//refused"}, s3...), Want: step.ExitData},

@@ -189,6 +189,10 @@ func sniffJSONDocument(s *Sniffed, trimmed []byte, key string, maps []*Mapping, 
 	case Answers:
 		return Answers, true
 	case Envelopes:
+		if !bytes.Contains(trimmed, []byte("\n")) {
+			// One envelope line longer than the window: a large answer.
+			return Envelopes, true
+		}
 		*tried = append(*tried, "a pretty-printed envelope: envelopes must be one per line")
 	default:
 		switch {

@@ -32,6 +32,31 @@ func gz(t testing.TB, s string) string {
 	return b.String()
 }
 
+// TestSniffLongLines checks that a first line longer than the window
+// Sniff reads is still told apart: an envelope of a large answer, and a
+// large answer on one line.
+func TestSniffLongLines(t *testing.T) {
+	offers := strings.Repeat(`{"id":"1","itineraries":[],"price":{"currency":"KRW","total":"1"}},`, sniffSize/60)
+	long := `{"data":[` + offers + `{"id":"2"}]}`
+	env := strings.Replace(envelopeLine, `"body":{"data":[]}`, `"body":`+long, 1)
+	for _, tt := range []struct {
+		name, in string
+		want     Format
+	}{
+		{"envelope", env + "\n" + envelopeLine + "\n", Envelopes},
+		{"answer", long + "\n" + compactAnswer + "\n", Answers},
+	} {
+		s, err := Sniff(strings.NewReader(tt.in), "k", nil)
+		if err != nil || s.Format != tt.want {
+			t.Errorf("%s: Sniff = %v, %v (%s), want %v", tt.name, s.Format, err, s.Reason, tt.want)
+			continue
+		}
+		if body, _ := io.ReadAll(s.Body); string(body) != tt.in {
+			t.Errorf("%s: Body is not the content", tt.name)
+		}
+	}
+}
+
 func TestSniff(t *testing.T) {
 	maps := []*Mapping{mustMapping(t, "constants")}
 	sample, err := os.ReadFile("../amadeus/testdata/offers_syd_bkk.json")

@@ -205,24 +205,49 @@ func sniffJSONDocument(s *Sniffed, trimmed []byte, key string, maps []*Mapping, 
 	return Unknown, false
 }
 
-// sniffCSV classifies text whose first line may be a CSV header.
+// sniffCSV classifies text whose first line may be a CSV header, read
+// with the delimiter of each mapping (a comma first).
 func sniffCSV(s *Sniffed, text []byte, key string, maps []*Mapping, tried *[]string) (Format, bool) {
 	line, _, _ := bytes.Cut(text, []byte("\n"))
-	header, err := csv.NewReader(bytes.NewReader(line)).Read()
-	if err != nil || len(header) < 2 {
+	commas := []rune{','}
+	for _, m := range maps {
+		if !slices.Contains(commas, m.comma()) {
+			commas = append(commas, m.comma())
+		}
+	}
+	var why []string
+	for _, comma := range commas {
+		r := csv.NewReader(bytes.NewReader(line))
+		r.Comma = comma
+		header, err := r.Read()
+		if err != nil || len(header) < 2 {
+			continue
+		}
+		for i := range header {
+			header[i] = strings.TrimSpace(header[i])
+		}
+		var group []*Mapping
+		for _, m := range maps {
+			if m.comma() == comma {
+				group = append(group, m)
+			}
+		}
+		if len(group) == 0 && len(maps) > 0 {
+			continue
+		}
+		m, w := selectMapping(group, key, header)
+		if m != nil {
+			s.Mapping, s.CSV = m, true
+			return Rows, true
+		}
+		why = append(why, "as CSV fare rows with columns "+quoteList(header)+": "+w)
+	}
+	if len(why) == 0 {
 		*tried = append(*tried, "not JSON, and the first line is not a CSV header")
-		return Unknown, false
+	} else {
+		*tried = append(*tried, "not JSON, and "+strings.Join(why, "; "))
 	}
-	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
-	}
-	m, why := selectMapping(maps, key, header)
-	if m == nil {
-		*tried = append(*tried, "not JSON, and as CSV fare rows with columns "+quoteList(header)+": "+why)
-		return Unknown, false
-	}
-	s.Mapping, s.CSV = m, true
-	return Rows, true
+	return Unknown, false
 }
 
 // envelopeFields are the fields of an envelope besides "body".

@@ -57,6 +57,14 @@ func TestSniffLongLines(t *testing.T) {
 	}
 }
 
+// semicolons returns the mapping constants reading CSV with ";".
+func semicolons(t testing.TB) *Mapping {
+	m := mustMapping(t, "constants")
+	c := *m
+	c.Name, c.Delimiter = "semicolons", ";"
+	return &c
+}
+
 func TestSniff(t *testing.T) {
 	maps := []*Mapping{mustMapping(t, "constants")}
 	sample, err := os.ReadFile("../amadeus/testdata/offers_syd_bkk.json")
@@ -92,6 +100,8 @@ func TestSniff(t *testing.T) {
 		{"ndjson rows", ndjsonRow + "\n", maps, Rows, false, false, ""},
 		{"csv without mapping", csvRows, nil, Unknown, false, false, "no mapping given (--mapping)"},
 		{"csv with other columns", "a,b\n1,2\n", maps, Unknown, false, false, "mapping constants needs columns"},
+		{"csv with semicolons", strings.ReplaceAll(csvRows, ",", ";"), []*Mapping{semicolons(t)}, Rows, false, true, ""},
+		{"csv with semicolons, comma mapping", strings.ReplaceAll(csvRows, ",", ";"), maps, Unknown, false, false, "the first line is not a CSV header"},
 		{"ndjson rows without mapping", ndjsonRow + "\n", nil, Unknown, false, false, `with fields [orig, dest, date, total, cxr, direct]`},
 		{"json array", `[` + compactAnswer + `]`, nil, Unknown, false, false, "a JSON array"},
 		{"pretty envelope", "{\n\"provider\": \"x\",\n\"body\": {}\n}", nil, Unknown, false, false, "envelopes must be one per line"},

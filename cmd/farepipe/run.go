@@ -119,6 +119,9 @@ func runPipeline(c *cli.Context) error {
 	}
 	fmt.Fprintf(out, "transform  %d envelopes, %d offers -> %d observations, %d rejected (%s)\n",
 		tr.Envelopes, tr.Offers, tr.Observations, tr.Rejected(), since(start))
+	if tr.EmptyAnswers > 0 {
+		fmt.Fprintf(out, "           %d answers without offers (warnings %s)\n", tr.EmptyAnswers, tr.WarningText())
+	}
 	if tr.Quarantine != "" {
 		fmt.Fprintf(out, "           quarantine: %s\n", tr.Quarantine)
 	}

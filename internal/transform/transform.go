@@ -228,13 +228,13 @@ func (s Summary) String() string {
 		" offers=" + strconv.Itoa(s.Offers) + " repeated_offers=" + strconv.Itoa(s.RepeatedOffers) +
 		" observations=" + strconv.Itoa(s.Observations) +
 		" rejected_lines=" + strconv.Itoa(s.RejectedLines) + " rejected_offers=" + strconv.Itoa(s.RejectedOffers) +
-		" empty_answers=" + strconv.Itoa(s.EmptyAnswers) + " warnings=" + s.warningText() +
+		" empty_answers=" + strconv.Itoa(s.EmptyAnswers) + " warnings=" + s.WarningText() +
 		" truncated=" + strconv.FormatBool(s.Truncated)
 }
 
-// warningText renders the warning counts as "code:n,code:n" by code, "-"
+// WarningText renders the warning counts as "code:n,code:n" by code, "-"
 // for none.
-func (s Summary) warningText() string {
+func (s Summary) WarningText() string {
 	if len(s.Warnings) == 0 {
 		return "-"
 	}

@@ -344,7 +344,7 @@ func TestRunQuarantinesOffersWithTheirJSON(t *testing.T) {
 			t.Errorf("rejection %v: want the reason naming the searched date and the offer's JSON in record", r)
 		}
 	}
-	if sum.EmptyAnswers != 1 || sum.Warnings["3015"] != 1 || sum.Envelopes != 2 {
+	if sum.EmptyAnswers != 1 || sum.WarningText() != "3015:1" || sum.Envelopes != 2 {
 		t.Errorf("summary %s, warnings %v; want 2 envelopes, 1 empty answer, warning 3015 once", sum, sum.Warnings)
 	}
 }

@@ -7,6 +7,7 @@ package amadeus
 type OffersResponse struct {
 	Meta         *Meta         `json:"meta,omitempty"`
 	Data         []FlightOffer `json:"data"`
+	Warnings     []Issue       `json:"warnings,omitempty"`
 	Dictionaries *Dictionaries `json:"dictionaries,omitempty"`
 }
 

@@ -2,13 +2,17 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
+	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/fetch"
+	"github.com/farepipe/farepipe/internal/intake"
 	"github.com/farepipe/farepipe/internal/land"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/objstore"
@@ -108,17 +112,39 @@ func runPipeline(c *cli.Context) error {
 	}
 	fmt.Fprintf(out, "land       %s (%d bytes, %s, %s)\n", lr.URI, lr.Size, state, since(start))
 
-	// transform
-	start = time.Now()
-	tr, err := transform.Object(c.Context, store, lr.Key,
-		store, transform.OutputKey(lr.Key, transform.AreaRaw, transform.AreaCurated),
-		store, transform.OutputKey(lr.Key, transform.AreaRaw, transform.AreaQuarantine),
-		transform.Options{Logger: log})
+	return ingestObject(c, log, es, prefix, store, lr.Key, transform.Intake{})
+}
+
+// ingestObject transforms the raw object under key of store, then indexes
+// its observations, as farepipe-ingest does, and prints what each step
+// did.
+func ingestObject(c *cli.Context, log *slog.Logger, es *elasticsearch.Client, prefix string, store objstore.Store, key string, ik transform.Intake) error {
+	out := c.App.Writer
+	start := time.Now()
+	curatedKey := transform.OutputKey(key, transform.AreaRaw, transform.AreaCurated)
+	tr, err := transform.Object(c.Context, store, key,
+		store, curatedKey,
+		store, transform.OutputKey(key, transform.AreaRaw, transform.AreaQuarantine),
+		transform.Options{Logger: log, Intake: ik})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "transform  %d envelopes, %d offers -> %d observations, %d rejected (%s)\n",
-		tr.Envelopes, tr.Offers, tr.Observations, tr.Rejected(), since(start))
+	switch tr.Format {
+	case intake.Envelopes:
+		fmt.Fprintf(out, "transform  %d envelopes, %d offers -> %d observations, %d rejected (%s)\n",
+			tr.Envelopes, tr.Offers, tr.Observations, tr.Rejected(), since(start))
+	case intake.Answers:
+		fmt.Fprintf(out, "transform  %d answers, %d offers -> %d observations, %d rejected (%s)\n",
+			tr.Envelopes, tr.Offers, tr.Observations, tr.Rejected(), since(start))
+	case intake.Rows:
+		fmt.Fprintf(out, "transform  %d fare rows (mapping %s) -> %d observations, %d rejected (%s)\n",
+			tr.Lines, tr.Mapping, tr.Observations, tr.Rejected(), since(start))
+	default:
+		fmt.Fprintf(out, "transform  no format transform reads (%s)\n", since(start))
+	}
+	if !tr.Instant.At.IsZero() {
+		fmt.Fprintf(out, "           observed at %s (%s)\n", fare.FormatTime(tr.Instant.At), tr.Instant.From)
+	}
 	if tr.EmptyAnswers > 0 {
 		fmt.Fprintf(out, "           %d answers without offers (warnings %s)\n", tr.EmptyAnswers, tr.WarningText())
 	}
@@ -141,7 +167,7 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	curated, _, err := store.Get(c.Context, transform.OutputKey(lr.Key, transform.AreaRaw, transform.AreaCurated))
+	curated, _, err := store.Get(c.Context, curatedKey)
 	if err != nil {
 		return err
 	}

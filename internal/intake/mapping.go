@@ -189,6 +189,13 @@ func (m *Mapping) check() error {
 	return errors.Join(errs...)
 }
 
+// HasObservedAt reports whether the mapping gives every row its
+// observed_at, from a column or a constant.
+func (m *Mapping) HasObservedAt() bool {
+	_, c := m.Constants[FieldObservedAt]
+	return c || m.column[FieldObservedAt] != ""
+}
+
 // comma returns the CSV field delimiter.
 func (m *Mapping) comma() rune {
 	if m.Delimiter == "" {

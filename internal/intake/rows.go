@@ -231,7 +231,7 @@ func (r *RowReader) observation(col func(string) (string, bool)) (fare.Observati
 		}
 	}
 	at := r.at.At
-	if _, given := m.Constants[FieldObservedAt]; m.column[FieldObservedAt] != "" || given {
+	if m.HasObservedAt() {
 		if at, err = m.instant(get(FieldObservedAt)); err != nil {
 			errs = append(errs, err)
 		}

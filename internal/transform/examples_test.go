@@ -23,13 +23,14 @@ func TestExamples(t *testing.T) {
 		format       string
 		mapping      string
 		observations int
+		instantFrom  string            // where the object's instant came from; empty: the rows carry theirs
 		cheapest     map[string]string // origin-destination-departure -> amount of the cheapest observation
 	}{
-		{"faresnap.csv", "incoming/faresnap/fares.csv", "fare-rows", "faresnap", 5,
+		{"faresnap.csv", "incoming/faresnap/fares.csv", "fare-rows", "faresnap", 5, "",
 			map[string]string{"ICN-NRT-2027-01-10": "219900", "ICN-NRT-2027-01-11": "198000", "ICN-KIX-2027-01-12": "1215000"}},
-		{"flightbot.ndjson", "incoming/flightbot/2026-11-21T06:00:00Z/fares.ndjson", "fare-rows", "flightbot", 5,
+		{"flightbot.ndjson", "incoming/flightbot/2026-11-21T06:00:00Z/fares.ndjson", "fare-rows", "flightbot", 5, intake.FromKey,
 			map[string]string{"ICN-KIX-2027-01-12": "98000", "ICN-FUK-2027-01-13": "76500"}},
-		{"amadeus-answer.json", "incoming/acme/2026-11-21T06:00:00Z/answer.json", "amadeus-answers", "", 2,
+		{"amadeus-answer.json", "incoming/acme/2026-11-21T06:00:00Z/answer.json", "amadeus-answers", "", 2, intake.FromKey,
 			map[string]string{"ICN-NRT-2027-01-10": "219900", "GMP-HND-2027-01-10": "254300"}},
 	}
 	for _, tt := range tests {
@@ -43,8 +44,8 @@ func TestExamples(t *testing.T) {
 				t.Fatalf("%s: format %s, mapping %q, %d rejected, %d observations; want %s, %q, 0, %d\nquarantine: %v",
 					tt.file, res.Format, res.Mapping, res.Summary.Rejected(), len(res.Observations), tt.format, tt.mapping, tt.observations, res.Quarantine)
 			}
-			if res.InstantFrom != intake.FromKey && res.InstantFrom != intake.FromLastModified {
-				t.Errorf("instant from %q", res.InstantFrom)
+			if res.InstantFrom != tt.instantFrom {
+				t.Errorf("instant from %q, want %q", res.InstantFrom, tt.instantFrom)
 			}
 			cheapest := map[string]string{}
 			for _, o := range res.Observations {

@@ -35,7 +35,8 @@ type Intake struct {
 type Read struct {
 	Format intake.Format
 	// Instant is the instant given to records without their own, and
-	// where it came from; zero for envelopes.
+	// where it came from: zero for envelopes and rows whose mapping gives
+	// observed_at.
 	Instant intake.Instant
 	// Mapping names the mapping of fare rows.
 	Mapping string
@@ -55,13 +56,12 @@ func RunAny(ctx context.Context, in io.Reader, curated, quarantine io.Writer, op
 		return Summary{}, Read{}, fmt.Errorf("reading %s: %w", opt.Source, err)
 	}
 	rd := Read{Format: s.Format}
-	if s.Format != intake.Envelopes {
+	if s.Format == intake.Answers || s.Format == intake.Rows && !s.Mapping.HasObservedAt() {
 		rd.Instant, _ = intake.ObjectInstant(ik.ObservedAt, ik.Key, ik.LastModified)
 	}
 	var sum Summary
 	switch s.Format {
 	case intake.Envelopes:
-		rd.Instant = intake.Instant{}
 		sum, err = Run(ctx, s.Body, curated, quarantine, opt)
 	case intake.Answers:
 		var r *intake.AnswerReader

@@ -39,7 +39,7 @@ func newApp(now func() time.Time) *cli.App {
 			Usage: "with --in: where to write the observations (default: the input's key under curated/)"},
 		&cli.StringFlag{Name: "quarantine", EnvVars: []string{"FAREPIPE_QUARANTINE"},
 			Usage: "with --in: where to write rejected records (default: the input's key under quarantine/)"},
-	}, append(append(configFlags(), intakeFlags()...), step.S3Flags()...)...)
+	}, append(append(configFlags(), step.IntakeFlags()...), step.S3Flags()...)...)
 	return step.NewApp("transform", "turn a raw object of provider responses into fare observations", flags,
 		func(c *cli.Context) error { return run(c, now) })
 }

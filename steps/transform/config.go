@@ -40,7 +40,7 @@ func newConfig(c *cli.Context, now func() time.Time) (config, error) {
 		return config{}, err
 	}
 	cfg := config{times: times}
-	if cfg.intake, err = newIntake(c); err != nil {
+	if cfg.intake, err = step.Intake(c); err != nil {
 		return config{}, err
 	}
 	for _, b := range strings.Split(c.String(flagAllowedBuckets), ",") {

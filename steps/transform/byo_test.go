@@ -62,3 +62,29 @@ func TestBringYourOwnCrawler(t *testing.T) {
 		})
 	}
 }
+
+// TestPrefixListsIncomingObjects checks that --prefix selects other
+// producers' objects by their names (.json, .ndjson, .csv, each also .gz)
+// and leaves out the rest and farepipe's outputs.
+func TestPrefixListsIncomingObjects(t *testing.T) {
+	dir := t.TempDir()
+	for _, key := range []string{
+		"incoming/acme/a.json", "incoming/acme/b.json.gz", "incoming/acme/c.ndjson", "incoming/acme/d.ndjson.gz",
+		"incoming/faresnap/e.csv", "incoming/faresnap/f.csv.gz", "incoming/faresnap/notes.txt", "incoming/faresnap/g.csv.zip",
+		"incoming/curated/h.json",
+	} {
+		writeObject(t, dir, key, "x")
+	}
+	code, out := runApp(t, "", "--prefix", "file://"+dir+"/incoming/", "--list", "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("transform --prefix --list: exit %d\n%s", code, out)
+	}
+	var got []string
+	for _, line := range strings.Fields(out) {
+		got = append(got, strings.TrimPrefix(line, "file://"+dir+"/incoming/"))
+	}
+	want := []string{"acme/a.json", "acme/b.json.gz", "acme/c.ndjson", "acme/d.ndjson.gz", "faresnap/e.csv", "faresnap/f.csv.gz"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("transform --prefix incoming/ listed %q, want %q", got, want)
+	}
+}

@@ -225,5 +225,14 @@ func firstMissing(ref, got *env, want, have []doc) string {
 			return fmt.Sprintf("missing %s/%s %v", d.Index, d.ID, d.Source)
 		}
 	}
-	return "one too many"
+	ids = map[string]bool{}
+	for _, d := range want {
+		ids[strings.TrimPrefix(d.Index, ref.prefix)+"/"+d.ID] = true
+	}
+	for _, d := range have {
+		if !ids[strings.TrimPrefix(d.Index, got.prefix)+"/"+d.ID] {
+			return fmt.Sprintf("extra %s/%s %v", d.Index, d.ID, d.Source)
+		}
+	}
+	return "the same ids"
 }

@@ -182,7 +182,7 @@ func repairUntilComplete(t *testing.T, es *elasticsearch.Client, prefix string) 
 		if attempt == 50 {
 			t.Fatalf("repair still fails after %d runs: %+v, %v", attempt, sum, err)
 		}
-		if err == nil {
+		if len(sum.Unfinished) > 0 {
 			series = sum.Unfinished
 		}
 	}

@@ -83,6 +83,10 @@ func repair(c *cli.Context) error {
 	}
 	sum, err := ix.Repair(c.Context, r, func(rep esindex.Repaired) error { return print(out, rep, r.DryRun) })
 	if err != nil {
+		if len(sum.Unfinished) > 0 {
+			return fmt.Errorf("%w; run again with --series %s to finish the series it may have left half done",
+				err, strings.Join(sum.Unfinished, ","))
+		}
 		return err
 	}
 	log.Info("repaired", "series", sum.Series, "repaired", sum.Repaired, "dropped", sum.Dropped,

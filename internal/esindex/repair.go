@@ -74,8 +74,9 @@ type RepairSummary struct {
 	Deleted      int `json:"deleted"`       // series left empty, deleted
 	Orphans      int `json:"orphans"`       // change-log documents of deleted series deleted
 	WritesFailed int `json:"writes_failed"` // writes that did not happen after retries: run again
-	// Unfinished lists the series whose writes failed: repairing them
-	// again (or indexing them) finishes what the repair left pending.
+	// Unfinished lists the series whose writes failed, or that a repair
+	// ending in an error may have left half done: repairing them again
+	// (or indexing them) finishes what the repair left pending.
 	Unfinished []string `json:"unfinished,omitempty"`
 }
 
@@ -102,15 +103,29 @@ func (ix *Indexer) Repair(ctx context.Context, r Repair, report func(Repaired) e
 	defer rn.snd.close(context.WithoutCancel(ctx))
 	rn.repair = &r
 	rn.report = report
-	for chunk := range slices.Chunk(ids, ix.cfg.ChunkSize) {
+	for start := 0; start < len(ids); start += ix.cfg.ChunkSize {
+		chunk := ids[start:min(start+ix.cfg.ChunkSize, len(ids))]
 		rn.groupIDs(chunk)
-		if err := rn.rounds(ctx); err != nil {
-			return sum, err
+		rn.vanished = rn.vanished[:0]
+		err := rn.rounds(ctx)
+		if err == nil && len(rn.vanished) > 0 {
+			// Deleted before, or by this repair in a write whose answer
+			// was lost (its retry then finds nothing to delete).
+			err = rn.deleteOrphans(ctx, rn.vanished)
 		}
-		if len(r.Series) > 0 {
-			if err := rn.deleteOrphans(ctx, chunk); err != nil {
-				return sum, err
+		if err != nil {
+			// Any series from this chunk on may be half repaired, with
+			// writes pending: name them all to be repaired again.
+			sum = rn.repaired
+			sum.Series = len(ids)
+			sum.WritesFailed = rn.sum.WritesFailed
+			sum.Unfinished = rn.unfinished
+			for _, id := range ids[start:] {
+				if !slices.Contains(rn.unfinished, id) {
+					sum.Unfinished = append(sum.Unfinished, id)
+				}
 			}
+			return sum, err
 		}
 	}
 	if ix.cfg.Refresh && !r.DryRun {

@@ -36,6 +36,9 @@ type run struct {
 	report     func(Repaired) error
 	repaired   RepairSummary
 	unfinished []string // series a repair could not finish
+	// vanished lists the series a repair found no latest document of:
+	// their change log may hold what a deletion left (see orphans).
+	vanished []string
 }
 
 // series is one series' share of a round.
@@ -115,6 +118,9 @@ func (rn *run) fold(ctx context.Context, todo []*series) ([]*series, error) {
 	next := todo[:0]
 	for _, s := range todo {
 		s.cur = current[s.id]
+		if rn.repair != nil && s.cur == nil && !slices.Contains(rn.vanished, s.id) {
+			rn.vanished = append(rn.vanished, s.id)
+		}
 		if rn.repair != nil {
 			s.plan, err = prune(s.cur, rn.repair)
 		} else {

@@ -99,21 +99,23 @@ func sniffPlain(br *bufio.Reader, key string, maps []*Mapping) (*Sniffed, error)
 		return s, nil
 	}
 	var tried []string
-	switch trimmed[0] {
-	case '{':
-		if f, ok := sniffJSONLines(s, head, atEOF, key, maps, &tried); ok {
+	// The first line that is a JSON object decides, wherever it is: a
+	// broken first line does not hide the format of the others.
+	if f, ok := sniffJSONLines(s, head, atEOF, key, maps, &tried); ok {
+		s.Format = f
+		return s, nil
+	}
+	switch {
+	case len(tried) > 0:
+		// A JSON object of no format: tried says why.
+	case trimmed[0] == '{':
+		if f, ok := sniffJSONDocument(s, trimmed, key, maps, &tried); ok {
 			s.Format = f
 			return s, nil
 		}
-		if len(tried) == 0 {
-			if f, ok := sniffJSONDocument(s, trimmed, key, maps, &tried); ok {
-				s.Format = f
-				return s, nil
-			}
-		}
-	case '[':
+	case trimmed[0] == '[':
 		tried = append(tried, "a JSON array is none of them: give one JSON document per answer, or one object per line")
-	default:
+	default: // not JSON: CSV
 		if f, ok := sniffCSV(s, text, key, maps, &tried); ok {
 			s.Format = f
 			return s, nil

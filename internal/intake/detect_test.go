@@ -83,6 +83,8 @@ func TestSniff(t *testing.T) {
 		{"envelopes", envelopeLine + "\n" + envelopeLine + "\n", nil, Envelopes, false, false, ""},
 		{"envelopes gzip", gz(t, envelopeLine+"\n"), nil, Envelopes, false, false, ""},
 		{"envelopes after a bad first line", "{not json\n" + envelopeLine + "\n", nil, Envelopes, false, false, ""},
+		{"envelopes after a text line", "nope\n" + envelopeLine + "\n", nil, Envelopes, false, false, ""},
+		{"answers after a text line", "<html>\n" + compactAnswer + "\n", nil, Answers, true, false, ""},
 		{"broken envelope", `{"provider":"amadeus","fetched_at":"2026-11-22T00:00:05Z"}` + "\nnot json\n", nil, Envelopes, false, false, ""},
 		{"row with a status column", `{"orig":"ICN","dest":"NRT","date":"2027-01-05","total":1,"cxr":"KE","direct":true,"status":"ok","provider":"x"}`, maps, Rows, false, false, ""},
 		{"empty", "", nil, Envelopes, false, false, ""},

@@ -105,6 +105,8 @@ if [[ "${FAREPIPE_BENCH_SKIP_ES:-}" != 1 ]]; then
 	eval "$env_lines"
 	run_go_bench "$work/es.txt" go test -run '^$' -bench 'BenchmarkIndexElasticsearch$' -benchtime 1x ./internal/esindex
 	report "index into real Elasticsearch, obs/s" "$(metric "$work/es.txt" BenchmarkIndexElasticsearch obs/s best) obs/s, $(metric "$work/es.txt" BenchmarkIndexElasticsearch docs/s best) docs/s (no target)"
+	run_go_bench "$work/steady.txt" go test -run '^$' -bench 'BenchmarkIndexSteadyState$' -benchtime 1x ./internal/esindex
+	report "index a daily poll of 20,000 series with 30 polls, obs/s" "$(metric "$work/steady.txt" BenchmarkIndexSteadyState obs/s best) obs/s (no target)"
 fi
 
 if [[ "${FAREPIPE_BENCH_SKIP_RSS:-}" != 1 ]]; then

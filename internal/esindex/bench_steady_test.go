@@ -40,15 +40,7 @@ func BenchmarkIndexSteadyState(b *testing.B) {
 	b.SetBytes(size)
 	for b.Loop() {
 		b.StopTimer()
-		prefix := testenv.Unique(b, "bench")
-		b.Cleanup(func() { deletePrefix(b, client, prefix) })
-		ix, err := New(client, Config{Prefix: prefix, Refresh: true, DeadLetter: func(dl DeadLetter) error {
-			b.Errorf("dead letter: %+v", dl)
-			return nil
-		}})
-		if err != nil {
-			b.Fatal(err)
-		}
+		_, ix := benchRealIndexer(b, client)
 		// The days before yesterday at once, then yesterday's poll as a
 		// scheduled run indexes it, so that what the last run of each
 		// series left to check is what a daily run leaves.

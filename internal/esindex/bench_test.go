@@ -198,15 +198,7 @@ func BenchmarkIndexElasticsearch(b *testing.B) {
 	var docs int
 	for b.Loop() {
 		b.StopTimer()
-		prefix := testenv.Unique(b, "bench")
-		b.Cleanup(func() { deletePrefix(b, client, prefix) })
-		ix, err := New(client, Config{Prefix: prefix, Refresh: true, DeadLetter: func(dl DeadLetter) error {
-			b.Errorf("dead letter: %+v", dl)
-			return nil
-		}})
-		if err != nil {
-			b.Fatal(err)
-		}
+		prefix, ix := benchRealIndexer(b, client)
 		b.StartTimer()
 		sum, err := ix.Index(b.Context(), bytes.NewReader(data))
 		if err != nil {
@@ -223,6 +215,22 @@ func BenchmarkIndexElasticsearch(b *testing.B) {
 	secs := b.Elapsed().Seconds()
 	b.ReportMetric(float64(benchRealObs)*float64(b.N)/secs, "obs/s")
 	b.ReportMetric(float64(docs)/secs, "docs/s")
+}
+
+// benchRealIndexer returns an Indexer writing to client under an index
+// prefix of its own, deleted when b ends.
+func benchRealIndexer(b *testing.B, client *elasticsearch.Client) (string, *Indexer) {
+	b.Helper()
+	prefix := testenv.Unique(b, "bench")
+	b.Cleanup(func() { deletePrefix(b, client, prefix) })
+	ix, err := New(client, Config{Prefix: prefix, Refresh: true, DeadLetter: func(dl DeadLetter) error {
+		b.Errorf("dead letter: %+v", dl)
+		return nil
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return prefix, ix
 }
 
 // checkAllWritten fails b unless every one of n observations of new series

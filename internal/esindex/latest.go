@@ -53,16 +53,16 @@ func (l *Latest) AppendJSON(b []byte) []byte {
 	// The three instants are often the same: format last_seen once.
 	var buf [32]byte
 	last := fare.AppendTime(buf[:0], l.LastSeen)
-	b = appendTime(append(b, `,"changed_at":`...), l.ChangedAt, l.LastSeen, last)
-	b = appendTime(append(b, `,"first_seen":`...), l.FirstSeen, l.LastSeen, last)
-	b = appendTime(append(b, `,"last_seen":`...), l.LastSeen, l.LastSeen, last)
-	b = strconv.AppendInt(append(b, `,"observations":`...), l.Observations, 10)
-	b = strconv.AppendInt(append(b, `,"change_points":`...), l.ChangePoints, 10)
-	b = append(b, `,"history":"`...)
+	b = appendTime(append(b, `,"`+FieldChangedAt+`":`...), l.ChangedAt, l.LastSeen, last)
+	b = appendTime(append(b, `,"`+FieldFirstSeen+`":`...), l.FirstSeen, l.LastSeen, last)
+	b = appendTime(append(b, `,"`+FieldLastSeen+`":`...), l.LastSeen, l.LastSeen, last)
+	b = strconv.AppendInt(append(b, `,"`+FieldObservations+`":`...), l.Observations, 10)
+	b = strconv.AppendInt(append(b, `,"`+FieldChangePoints+`":`...), l.ChangePoints, 10)
+	b = append(b, `,"`+fieldHistory+`":"`...)
 	b = base64.StdEncoding.AppendEncode(b, l.History)
-	b = strconv.AppendInt(append(b, `","gen":`...), l.Gen, 10)
+	b = strconv.AppendInt(append(b, `","`+fieldGen+`":`...), l.Gen, 10)
 	if len(l.Pending) > 0 {
-		b = append(b, `,"pending":[`...)
+		b = append(b, `,"`+fieldPending+`":[`...)
 		for i, at := range l.Pending {
 			if i > 0 {
 				b = append(b, ',')

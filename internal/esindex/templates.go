@@ -42,56 +42,6 @@ func ObservationsPattern(prefix string) string { return prefix + "-observations-
 // LatestIndex names the index of latest documents, one per series.
 func LatestIndex(prefix string) string { return prefix + "-latest" }
 
-const observationFields = `
-	"id":             {"type": "keyword"},
-	"series_id":      {"type": "keyword"},
-	"observed_at":    {"type": "date", "format": "strict_date_optional_time"},
-	"source":         {"type": "keyword"},
-	"origin":         {"type": "keyword"},
-	"destination":    {"type": "keyword"},
-	"departure_date": {"type": "date", "format": "strict_date"},
-	"return_date":    {"type": "keyword"},
-	"cabin":          {"type": "keyword"},
-	"non_stop":       {"type": "boolean"},
-	"carrier":        {"type": "keyword"},
-	"currency":       {"type": "keyword"},
-	"amount":         {"type": "keyword", "index": false},
-	"amount_minor":   {"type": "long"},
-	"offers":         {"type": "integer"},` + passengerFields
-
-// passengerFields are the passenger mix of a series key. Template version
-// 3 added them; a series of a version 1 key has none.
-const passengerFields = `
-	"adults":         {"type": "byte"},
-	"children":       {"type": "byte"},
-	"infants":        {"type": "byte"}`
-
-// breakdownFields split the price of a latest document, as the newest
-// observation gave it. Template version 3 added them.
-const breakdownFields = `
-	"base":              {"type": "keyword", "index": false},
-	"base_minor":        {"type": "long"},
-	"taxes":             {"type": "keyword", "index": false},
-	"taxes_minor":       {"type": "long"},
-	"grand_total":       {"type": "keyword", "index": false},
-	"grand_total_minor": {"type": "long"}`
-
-const latestFields = observationFields + `,` + breakdownFields + `,
-	"changed_at":     {"type": "date", "format": "strict_date_optional_time"},
-	"first_seen":     {"type": "date", "format": "strict_date_optional_time"},
-	"last_seen":      {"type": "date", "format": "strict_date_optional_time"},
-	"observations":   {"type": "long"},
-	"change_points":  {"type": "long"},` + historyFields
-
-// historyFields are the fields of a latest document that only the indexer
-// reads: kept in _source, neither indexed nor in doc values. Template
-// version 2 added them; EnsureTemplates adds them to a latest index made
-// by version 1.
-const historyFields = `
-	"history":        {"type": "binary"},
-	"gen":            {"type": "long", "index": false, "doc_values": false},
-	"pending":        {"type": "long", "index": false, "doc_values": false}`
-
 // changeLogSettings keep the record of a deleted change point (see
 // esindex's doc) for two hours, longer than any step runs, so that a
 // write of an older generation arriving late cannot bring it back.
@@ -120,8 +70,8 @@ func template(pattern, fields, settings string) []byte {
 // template alone when its stored version is at least TemplateVersion.
 func EnsureTemplates(ctx context.Context, es esapi.Transport, prefix string) error {
 	templates := []struct{ name, pattern, fields, settings string }{
-		{prefix + "-observations", ObservationsPattern(prefix), observationFields, changeLogSettings},
-		{prefix + "-latest", LatestIndex(prefix), latestFields, ""},
+		{prefix + "-observations", ObservationsPattern(prefix), properties(observationFields), changeLogSettings},
+		{prefix + "-latest", LatestIndex(prefix), properties(latestFields), ""},
 	}
 	for _, t := range templates {
 		v, err := templateVersion(ctx, es, t.name)
@@ -141,9 +91,9 @@ func EnsureTemplates(ctx context.Context, es esapi.Transport, prefix string) err
 		// Indices the older template made take the fields and settings
 		// this code needs.
 		ignore := true
-		added := passengerFields
+		added := properties(passengerFields)
 		if t.settings == "" {
-			added += "," + historyFields + "," + breakdownFields
+			added = properties(passengerFields, historyFields, breakdownFields)
 		}
 		mreq := esapi.IndicesPutMappingRequest{Index: []string{t.pattern}, AllowNoIndices: &ignore,
 			IgnoreUnavailable: &ignore, Body: strings.NewReader(`{"properties":{` + added + `}}`)}

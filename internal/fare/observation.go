@@ -59,10 +59,10 @@ func NewBreakdown(price Money, base, grandTotal string) (Breakdown, error) {
 	if base != "" {
 		m, err := ParseMoney(base, price.Currency)
 		if err != nil {
-			return b, &FieldError{Field: "base", Value: base, Reason: err.Error()}
+			return b, &FieldError{Field: FieldBase, Value: base, Reason: err.Error()}
 		}
 		if m.Minor < 0 || m.Minor > price.Minor {
-			return b, &FieldError{Field: "base", Value: base, Reason: "not between 0 and the total " + price.Amount}
+			return b, &FieldError{Field: FieldBase, Value: base, Reason: "not between 0 and the total " + price.Amount}
 		}
 		b.Base = m
 		b.Taxes, _ = MoneyFromMinor(price.Minor-m.Minor, price.Currency)
@@ -70,10 +70,10 @@ func NewBreakdown(price Money, base, grandTotal string) (Breakdown, error) {
 	if grandTotal != "" {
 		m, err := ParseMoney(grandTotal, price.Currency)
 		if err != nil {
-			return b, &FieldError{Field: "grand_total", Value: grandTotal, Reason: err.Error()}
+			return b, &FieldError{Field: FieldGrandTotal, Value: grandTotal, Reason: err.Error()}
 		}
 		if m.Minor < price.Minor {
-			return b, &FieldError{Field: "grand_total", Value: grandTotal, Reason: "below the total " + price.Amount}
+			return b, &FieldError{Field: FieldGrandTotal, Value: grandTotal, Reason: "below the total " + price.Amount}
 		}
 		b.GrandTotal = m
 	}
@@ -96,26 +96,26 @@ func NewBreakdown(price Money, base, grandTotal string) (Breakdown, error) {
 // It writes the fields by hand: the encoder sits on the hot path of every
 // step.
 func (o *Observation) AppendJSON(b []byte) []byte {
-	b = append(b, `{"id":`...)
+	b = append(b, `{"`+FieldID+`":`...)
 	b = appendQuoted(b, o.ID)
-	b = append(b, `,"series_id":`...)
+	b = append(b, `,"`+FieldSeriesID+`":`...)
 	b = appendQuoted(b, o.SeriesID)
-	b = append(b, `,"observed_at":"`...)
+	b = append(b, `,"`+FieldObservedAt+`":"`...)
 	b = AppendTime(b, o.ObservedAt)
 	b = append(b, '"')
 	b = o.Key.appendFields(b)
-	b = append(b, `,"amount":`...)
+	b = append(b, `,"`+FieldAmount+`":`...)
 	b = appendQuoted(b, o.Price.Amount)
-	b = append(b, `,"amount_minor":`...)
+	b = append(b, `,"`+FieldAmountMinor+`":`...)
 	b = strconv.AppendInt(b, o.Price.Minor, 10)
 	if o.Base.Amount != "" {
-		b = appendMoney(b, `,"base":`, `,"base_minor":`, o.Base)
-		b = appendMoney(b, `,"taxes":`, `,"taxes_minor":`, o.Taxes)
+		b = appendMoney(b, `,"`+FieldBase+`":`, `,"`+FieldBaseMinor+`":`, o.Base)
+		b = appendMoney(b, `,"`+FieldTaxes+`":`, `,"`+FieldTaxesMinor+`":`, o.Taxes)
 	}
 	if o.GrandTotal.Amount != "" {
-		b = appendMoney(b, `,"grand_total":`, `,"grand_total_minor":`, o.GrandTotal)
+		b = appendMoney(b, `,"`+FieldGrandTotal+`":`, `,"`+FieldGrandTotalMinor+`":`, o.GrandTotal)
 	}
-	b = append(b, `,"offers":`...)
+	b = append(b, `,"`+FieldOffers+`":`...)
 	b = strconv.AppendInt(b, int64(o.Offers), 10)
 	return append(b, '}')
 }
@@ -123,30 +123,30 @@ func (o *Observation) AppendJSON(b []byte) []byte {
 // appendFields appends the key's fields as JSON members, each preceded by a
 // comma.
 func (k *SeriesKey) appendFields(b []byte) []byte {
-	b = append(b, `,"source":`...)
+	b = append(b, `,"`+FieldSource+`":`...)
 	b = appendQuoted(b, k.Source)
-	b = append(b, `,"origin":`...)
+	b = append(b, `,"`+FieldOrigin+`":`...)
 	b = appendQuoted(b, k.Origin)
-	b = append(b, `,"destination":`...)
+	b = append(b, `,"`+FieldDestination+`":`...)
 	b = appendQuoted(b, k.Destination)
-	b = append(b, `,"departure_date":`...)
+	b = append(b, `,"`+FieldDeparture+`":`...)
 	b = appendQuoted(b, k.Departure)
-	b = append(b, `,"return_date":`...)
+	b = append(b, `,"`+FieldReturn+`":`...)
 	b = appendQuoted(b, k.Return)
-	b = append(b, `,"cabin":`...)
+	b = append(b, `,"`+FieldCabin+`":`...)
 	b = appendQuoted(b, k.Cabin)
-	b = append(b, `,"non_stop":`...)
+	b = append(b, `,"`+FieldNonStop+`":`...)
 	b = strconv.AppendBool(b, k.NonStop)
-	b = append(b, `,"carrier":`...)
+	b = append(b, `,"`+FieldCarrier+`":`...)
 	b = appendQuoted(b, k.Carrier)
-	b = append(b, `,"currency":`...)
+	b = append(b, `,"`+FieldCurrency+`":`...)
 	b = appendQuoted(b, k.Currency)
 	if k.Passengers.Legacy() {
 		return b
 	}
-	b = strconv.AppendInt(append(b, `,"adults":`...), int64(k.Adults), 10)
-	b = strconv.AppendInt(append(b, `,"children":`...), int64(k.Children), 10)
-	return strconv.AppendInt(append(b, `,"infants":`...), int64(k.Infants), 10)
+	b = strconv.AppendInt(append(b, `,"`+FieldAdults+`":`...), int64(k.Adults), 10)
+	b = strconv.AppendInt(append(b, `,"`+FieldChildren+`":`...), int64(k.Children), 10)
+	return strconv.AppendInt(append(b, `,"`+FieldInfants+`":`...), int64(k.Infants), 10)
 }
 
 // appendMoney appends m as two members: its decimal string and its minor

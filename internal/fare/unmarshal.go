@@ -86,21 +86,21 @@ func (o *Observation) fromWire(w *wireObservation) error {
 		Departure: w.Departure, Return: w.Return, Cabin: w.Cabin, NonStop: w.NonStop,
 		Carrier: w.Carrier, Currency: w.Currency,
 		Passengers: Passengers{Adults: int(w.Adults), Children: int(w.Children), Infants: int(w.Infants)}}
-	price, err := wireMoney("amount", w.Amount, w.Minor, w.Currency)
+	price, err := wireMoney(FieldAmount, w.Amount, w.Minor, w.Currency)
 	if err != nil {
 		return err
 	}
 	var bd Breakdown
 	if w.Base != "" || w.BaseMinor != 0 || w.Taxes != "" || w.TaxesMinor != 0 {
-		if bd.Base, err = wireMoney("base", w.Base, w.BaseMinor, w.Currency); err != nil {
+		if bd.Base, err = wireMoney(FieldBase, w.Base, w.BaseMinor, w.Currency); err != nil {
 			return err
 		}
-		if bd.Taxes, err = wireMoney("taxes", w.Taxes, w.TaxesMinor, w.Currency); err != nil {
+		if bd.Taxes, err = wireMoney(FieldTaxes, w.Taxes, w.TaxesMinor, w.Currency); err != nil {
 			return err
 		}
 	}
 	if w.GrandTotal != "" || w.GrandTotalMinor != 0 {
-		if bd.GrandTotal, err = wireMoney("grand_total", w.GrandTotal, w.GrandTotalMinor, w.Currency); err != nil {
+		if bd.GrandTotal, err = wireMoney(FieldGrandTotal, w.GrandTotal, w.GrandTotalMinor, w.Currency); err != nil {
 			return err
 		}
 	}
@@ -202,53 +202,53 @@ func (w *wireObservation) decode(data []byte) bool {
 // value goes: a string, an integer, or neither for non_stop.
 func (w *wireObservation) field(key []byte) (int, *string, *int64) {
 	switch string(key) {
-	case "non_stop":
+	case FieldNonStop:
 		return 1, nil, nil
-	case "amount_minor":
+	case FieldAmountMinor:
 		return 2, nil, &w.Minor
-	case "offers":
+	case FieldOffers:
 		return 3, nil, &w.Offers
-	case "id":
+	case FieldID:
 		return 4, &w.ID, nil
-	case "series_id":
+	case FieldSeriesID:
 		return 5, &w.SeriesID, nil
-	case "observed_at":
+	case FieldObservedAt:
 		return 6, &w.ObservedAt, nil
-	case "source":
+	case FieldSource:
 		return 7, &w.Source, nil
-	case "origin":
+	case FieldOrigin:
 		return 8, &w.Origin, nil
-	case "destination":
+	case FieldDestination:
 		return 9, &w.Destination, nil
-	case "departure_date":
+	case FieldDeparture:
 		return 10, &w.Departure, nil
-	case "return_date":
+	case FieldReturn:
 		return 11, &w.Return, nil
-	case "cabin":
+	case FieldCabin:
 		return 12, &w.Cabin, nil
-	case "carrier":
+	case FieldCarrier:
 		return 13, &w.Carrier, nil
-	case "currency":
+	case FieldCurrency:
 		return 14, &w.Currency, nil
-	case "amount":
+	case FieldAmount:
 		return 15, &w.Amount, nil
-	case "adults":
+	case FieldAdults:
 		return 16, nil, &w.Adults
-	case "children":
+	case FieldChildren:
 		return 17, nil, &w.Children
-	case "infants":
+	case FieldInfants:
 		return 18, nil, &w.Infants
-	case "base":
+	case FieldBase:
 		return 19, &w.Base, nil
-	case "base_minor":
+	case FieldBaseMinor:
 		return 20, nil, &w.BaseMinor
-	case "taxes":
+	case FieldTaxes:
 		return 21, &w.Taxes, nil
-	case "taxes_minor":
+	case FieldTaxesMinor:
 		return 22, nil, &w.TaxesMinor
-	case "grand_total":
+	case FieldGrandTotal:
 		return 23, &w.GrandTotal, nil
-	case "grand_total_minor":
+	case FieldGrandTotalMinor:
 		return 24, nil, &w.GrandTotalMinor
 	}
 	return -1, nil, nil

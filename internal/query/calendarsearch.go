@@ -112,7 +112,7 @@ type cell struct {
 func (p calendarPlan) filters() []any {
 	f := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency, p.Adults)
 	if !p.seenSince.IsZero() {
-		f = append(f, map[string]any{"range": map[string]any{"last_seen": map[string]any{"gte": fare.FormatTime(p.seenSince)}}})
+		f = append(f, map[string]any{"range": map[string]any{esindex.FieldLastSeen: map[string]any{"gte": fare.FormatTime(p.seenSince)}}})
 	}
 	return f
 }
@@ -123,23 +123,23 @@ func (p calendarPlan) filters() []any {
 func fareFilters(origin, destination string, dates DateRange, oneWay bool, cabin string, nonStop bool, currency string, adults int) []any {
 	f := []any{
 		adultsFilter(adults),
-		location("origin", origin),
-		location("destination", destination),
-		dateRange("departure_date", dates.From.Format(fare.DateLayout), dates.To.Format(fare.DateLayout)),
+		location(fare.FieldOrigin, origin),
+		location(fare.FieldDestination, destination),
+		dateRange(fare.FieldDeparture, dates.From.Format(fare.DateLayout), dates.To.Format(fare.DateLayout)),
 	}
 	if oneWay {
-		f = append(f, term("return_date", ""))
+		f = append(f, term(fare.FieldReturn, ""))
 	} else {
-		f = append(f, map[string]any{"bool": map[string]any{"must_not": term("return_date", "")}})
+		f = append(f, map[string]any{"bool": map[string]any{"must_not": term(fare.FieldReturn, "")}})
 	}
 	if cabin != "" {
-		f = append(f, term("cabin", cabin))
+		f = append(f, term(fare.FieldCabin, cabin))
 	}
 	if nonStop {
-		f = append(f, term("non_stop", true))
+		f = append(f, term(fare.FieldNonStop, true))
 	}
 	if currency != "" {
-		f = append(f, term("currency", currency))
+		f = append(f, term(fare.FieldCurrency, currency))
 	}
 	return f
 }
@@ -163,11 +163,11 @@ func location(field, code string) any {
 func adultsFilter(adults int) any {
 	adults = max(adults, 1)
 	mix := map[string]any{"bool": map[string]any{"filter": []any{
-		term("adults", adults), term("children", 0), term("infants", 0)}}}
+		term(fare.FieldAdults, adults), term(fare.FieldChildren, 0), term(fare.FieldInfants, 0)}}}
 	if adults != 1 {
 		return mix
 	}
-	legacy := map[string]any{"bool": map[string]any{"must_not": map[string]any{"exists": map[string]any{"field": "adults"}}}}
+	legacy := map[string]any{"bool": map[string]any{"must_not": map[string]any{"exists": map[string]any{"field": fare.FieldAdults}}}}
 	return map[string]any{"bool": map[string]any{"should": []any{mix, legacy}, "minimum_should_match": 1}}
 }
 
@@ -196,11 +196,11 @@ func (p calendarPlan) groupKey(dep, ret string) string {
 // calendarCells runs the aggregation: the cheapest price of each departure
 // date, or of each departure and return date, and the currencies found.
 func (c *Client) calendarCells(ctx context.Context, filters []any, byReturn bool) ([]cell, []string, error) {
-	minPrice := map[string]any{"price": map[string]any{"min": map[string]any{"field": "amount_minor"}}}
+	minPrice := map[string]any{"price": map[string]any{"min": map[string]any{"field": fare.FieldAmountMinor}}}
 	perDate := minPrice
 	if byReturn {
 		perDate = map[string]any{"returns": map[string]any{
-			"terms": map[string]any{"field": "return_date", "size": MaxStayDays + 1},
+			"terms": map[string]any{"field": fare.FieldReturn, "size": MaxStayDays + 1},
 			"aggs":  minPrice,
 		}}
 	}
@@ -209,9 +209,9 @@ func (c *Client) calendarCells(ctx context.Context, filters []any, byReturn bool
 		"track_total_hits": false,
 		"query":            map[string]any{"bool": map[string]any{"filter": filters}},
 		"aggs": map[string]any{
-			"currencies": map[string]any{"terms": map[string]any{"field": "currency", "size": 10}},
+			"currencies": map[string]any{"terms": map[string]any{"field": fare.FieldCurrency, "size": 10}},
 			"dates": map[string]any{
-				"date_histogram": map[string]any{"field": "departure_date", "calendar_interval": "day", "min_doc_count": 1},
+				"date_histogram": map[string]any{"field": fare.FieldDeparture, "calendar_interval": "day", "min_doc_count": 1},
 				"aggs":           perDate,
 			},
 		},
@@ -280,7 +280,7 @@ func (c *Client) fillGroups(ctx context.Context, p calendarPlan, filters []any, 
 	}
 	slices.Sort(prices)
 	prices = slices.Compact(prices)
-	lookup := append(slices.Clip(filters), map[string]any{"terms": map[string]any{"amount_minor": prices}})
+	lookup := append(slices.Clip(filters), map[string]any{"terms": map[string]any{fare.FieldAmountMinor: prices}})
 	body := map[string]any{
 		"query": map[string]any{"bool": map[string]any{"filter": lookup}},
 		// The fields come from doc values: no stored field (_source, _id)
@@ -289,9 +289,9 @@ func (c *Client) fillGroups(ctx context.Context, p calendarPlan, filters []any, 
 		"stored_fields":   "_none_",
 		"docvalue_fields": fareDocValueFields,
 		"sort": []any{
-			map[string]any{"departure_date": "asc"},
-			map[string]any{"amount_minor": "asc"},
-			map[string]any{"series_id": "asc"},
+			map[string]any{fare.FieldDeparture: "asc"},
+			map[string]any{fare.FieldAmountMinor: "asc"},
+			map[string]any{fare.FieldSeriesID: "asc"},
 		},
 	}
 	open := len(groups)
@@ -335,19 +335,48 @@ type fareDoc struct {
 	LastSeen  time.Time `json:"last_seen"`
 }
 
-// fareDocFields are the fields of fareDoc, in order.
-var fareDocFields = []string{"series_id", "source", "departure_date", "return_date", "cabin", "non_stop",
-	"carrier", "currency", "amount", "amount_minor", "changed_at", "last_seen"}
+// The fields of fareDoc as numbered in fareDocFields.
+const (
+	docSeriesID = iota
+	docSource
+	docDeparture
+	docReturn
+	docCabin
+	docNonStop
+	docCarrier
+	docCurrency
+	docAmount
+	docMinor
+	docChangedAt
+	docLastSeen
+	docFields // how many
+)
+
+// fareDocFields names the fields of fareDoc in the documents.
+var fareDocFields = [docFields]string{
+	docSeriesID:  fare.FieldSeriesID,
+	docSource:    fare.FieldSource,
+	docDeparture: fare.FieldDeparture,
+	docReturn:    fare.FieldReturn,
+	docCabin:     fare.FieldCabin,
+	docNonStop:   fare.FieldNonStop,
+	docCarrier:   fare.FieldCarrier,
+	docCurrency:  fare.FieldCurrency,
+	docAmount:    fare.FieldAmount,
+	docMinor:     fare.FieldAmountMinor,
+	docChangedAt: esindex.FieldChangedAt,
+	docLastSeen:  esindex.FieldLastSeen,
+}
 
 // fareDocValueFields asks for the fields of fareDoc from doc values, dates
 // in the forms the documents hold them.
 var fareDocValueFields = func() []any {
 	var f []any
-	for _, name := range fareDocFields {
-		switch name {
-		case "departure_date":
+	for i, name := range fareDocFields {
+		switch i {
+		case docDeparture:
 			f = append(f, map[string]any{"field": name, "format": "strict_date"})
-		case "changed_at", "last_seen":
+		case docChangedAt, docLastSeen:
 			f = append(f, map[string]any{"field": name, "format": "strict_date_time"})
 		default:
 			f = append(f, name)
@@ -401,24 +430,24 @@ func (v *fareDocValues) decodeJSON(data []byte) error {
 func (v *fareDocValues) decode(data []byte) bool {
 	s := jsonscan.New(data)
 	var d fareDoc
-	ok := s.Object(fareDocFields, func(f int) bool {
+	ok := s.Object(fareDocFields[:], func(f int) bool {
 		n := 0
 		return s.Array(func() bool {
 			if n++; n > 1 {
 				return false
 			}
 			switch f {
-			case 5:
+			case docNonStop:
 				return s.Bool(&d.NonStop)
-			case 9:
+			case docMinor:
 				return s.Int64(&d.Minor)
-			case 10, 11:
+			case docChangedAt, docLastSeen:
 				t, ok := s.Text()
 				if !ok {
 					return false
 				}
 				at, err := time.Parse(time.RFC3339Nano, string(t))
-				if f == 10 {
+				if f == docChangedAt {
 					d.ChangedAt = at
 				} else {
 					d.LastSeen = at
@@ -437,8 +466,9 @@ func (v *fareDocValues) decode(data []byte) bool {
 
 // str returns the string field of d numbered as in fareDocFields.
 func (d *fareDoc) str(f int) *string {
-	return [...]*string{&d.SeriesID, &d.Source, &d.Departure, &d.Return, &d.Cabin, nil,
-		&d.Carrier, &d.Currency, &d.Amount}[f]
+	return [...]*string{docSeriesID: &d.SeriesID, docSource: &d.Source, docDeparture: &d.Departure,
+		docReturn: &d.Return, docCabin: &d.Cabin, docCarrier: &d.Carrier, docCurrency: &d.Currency,
+		docAmount: &d.Amount}[f]
 }
 
 // first returns the first of values, or the zero value.

@@ -72,8 +72,8 @@ func (c *Client) History(ctx context.Context, seriesID string) (History, error) 
 	body := map[string]any{
 		"size":             MaxHistory,
 		"track_total_hits": true,
-		"query":            map[string]any{"bool": map[string]any{"filter": []any{term("series_id", seriesID)}}},
-		"sort":             []any{map[string]any{"observed_at": "desc"}},
+		"query":            map[string]any{"bool": map[string]any{"filter": []any{term(fare.FieldSeriesID, seriesID)}}},
+		"sort":             []any{map[string]any{fare.FieldObservedAt: "desc"}},
 	}
 	var page hits[json.RawMessage]
 	if err := c.search(ctx, esindex.ObservationsPattern(c.Prefix), body, &page); err != nil {

@@ -37,8 +37,8 @@ func (c *Client) PriceMetrics(ctx context.Context, r MetricsRequest) (Metrics, e
 	filters := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency, p.Adults)
 	body := map[string]any{
 		"query":   map[string]any{"bool": map[string]any{"filter": filters}},
-		"_source": []string{"series_id", "observed_at", "departure_date", "return_date", "currency", "amount_minor"},
-		"sort":    []any{map[string]any{"series_id": "asc"}, map[string]any{"observed_at": "asc"}},
+		"_source": []string{fare.FieldSeriesID, fare.FieldObservedAt, fare.FieldDeparture, fare.FieldReturn, fare.FieldCurrency, fare.FieldAmountMinor},
+		"sort":    []any{map[string]any{fare.FieldSeriesID: "asc"}, map[string]any{fare.FieldObservedAt: "asc"}},
 	}
 	var samples []int64
 	currencies := map[string]bool{}

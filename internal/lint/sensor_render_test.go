@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 	"text/template"
@@ -54,27 +55,50 @@ func ingestSensor(t *testing.T) map[string]aev1.Trigger {
 	return triggers
 }
 
-// The nightly sweep asks farepipe-backfill for the day before the calendar
-// event, from the eventTime the calendar EventSource sends
-// (time.Time.String() in the schedule's time zone, UTC).
+// The nightly sweeps (of raw/, and of incoming/) ask farepipe-backfill for
+// the day before the calendar event, from the eventTime the calendar
+// EventSource sends (time.Time.String() in the schedule's time zone, UTC),
+// into its parameters from and to.
 func TestSweepBackfillsTheDayBefore(t *testing.T) {
-	sweep, ok := ingestSensor(t)["sweep"]
-	if !ok {
-		t.Fatal("the Sensor farepipe-ingest has no trigger sweep")
-	}
-	params := sweep.Template.ArgoWorkflow.Parameters
-	if len(params) != 2 {
-		t.Fatalf("sweep has %d parameters, want from and to", len(params))
-	}
-	for _, tc := range []struct{ eventTime, want string }{
-		{"2026-11-22 00:30:00 +0000 UTC", "2026-11-21"},
-		{"2027-01-01 00:30:00 +0000 UTC", "2026-12-31"},
-		{"2028-03-01 00:30:00 +0000 UTC", "2028-02-29"},
-	} {
-		data, _ := json.Marshal(map[string]string{"eventTime": tc.eventTime})
-		for i, p := range params {
-			if got := renderParam(t, p, data); got != tc.want {
-				t.Errorf("event at %s: parameter %d (%s) = %q, want %q", tc.eventTime, i, p.Dest, got, tc.want)
+	for _, name := range []string{"sweep", "sweep-incoming"} {
+		sweep, ok := ingestSensor(t)[name]
+		if !ok {
+			t.Fatalf("the Sensor farepipe-ingest has no trigger %s", name)
+		}
+		var wf struct {
+			Spec struct {
+				Arguments struct {
+					Parameters []struct{ Name, Value string }
+				}
+			}
+		}
+		if err := json.Unmarshal(sweep.Template.ArgoWorkflow.Source.Resource.Value, &wf); err != nil {
+			t.Fatal(err)
+		}
+		args := wf.Spec.Arguments.Parameters
+		params := sweep.Template.ArgoWorkflow.Parameters
+		if len(params) != 2 {
+			t.Fatalf("%s has %d parameters, want from and to", name, len(params))
+		}
+		for i, want := range []string{"from", "to"} {
+			var n int
+			if _, err := fmt.Sscanf(params[i].Dest, "spec.arguments.parameters.%d.value", &n); err != nil || n >= len(args) || args[n].Name != want {
+				t.Errorf("%s: parameter %d goes to %s, want the argument %s", name, i, params[i].Dest, want)
+			}
+		}
+		if name == "sweep-incoming" && (len(args) == 0 || args[0].Name != "prefix" || args[0].Value != "incoming/") {
+			t.Errorf("sweep-incoming arguments %v, want prefix incoming/ first", args)
+		}
+		for _, tc := range []struct{ eventTime, want string }{
+			{"2026-11-22 00:30:00 +0000 UTC", "2026-11-21"},
+			{"2027-01-01 00:30:00 +0000 UTC", "2026-12-31"},
+			{"2028-03-01 00:30:00 +0000 UTC", "2028-02-29"},
+		} {
+			data, _ := json.Marshal(map[string]string{"eventTime": tc.eventTime})
+			for i, p := range params {
+				if got := renderParam(t, p, data); got != tc.want {
+					t.Errorf("%s, event at %s: parameter %d (%s) = %q, want %q", name, tc.eventTime, i, p.Dest, got, tc.want)
+				}
 			}
 		}
 	}

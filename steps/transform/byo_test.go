@@ -88,3 +88,28 @@ func TestPrefixListsIncomingObjects(t *testing.T) {
 		t.Errorf("transform --prefix incoming/ listed %q, want %q", got, want)
 	}
 }
+
+// TestPrefixDatesIncomingObjectsByTheirKey checks that --from and --to
+// select objects without a date partition by the instant their key names,
+// as the nightly sweep of incoming/ needs.
+func TestPrefixDatesIncomingObjectsByTheirKey(t *testing.T) {
+	dir := t.TempDir()
+	for _, key := range []string{
+		"incoming/acme/2026-11-20T23:00:00Z/a.json", "incoming/acme/2026-11-21T06:00:00Z/b.json",
+		"incoming/acme/2026-11-22T15:00:00+09:00/c.json", "incoming/acme/20261122T010000Z.csv", "incoming/acme/undated.json",
+	} {
+		writeObject(t, dir, key, "x")
+	}
+	code, out := runApp(t, "", "--prefix", "file://"+dir+"/incoming/", "--from", "2026-11-21", "--to", "2026-11-21", "--list", "--log-level", "error")
+	if code != 0 {
+		t.Fatalf("transform --prefix --from --to: exit %d\n%s", code, out)
+	}
+	var got []string
+	for _, line := range strings.Fields(out) {
+		got = append(got, strings.TrimPrefix(line, "file://"+dir+"/incoming/acme/"))
+	}
+	// 2026-11-22T15:00:00+09:00 is 06:00 UTC on the 22nd.
+	if want := "2026-11-21T06:00:00Z/b.json"; strings.Join(got, " ") != want {
+		t.Errorf("listed %q, want %q", got, want)
+	}
+}

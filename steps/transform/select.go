@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/fare"
+	"github.com/farepipe/farepipe/internal/intake"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/s3event"
 	"github.com/farepipe/farepipe/internal/step"
@@ -136,18 +137,28 @@ func hasSuffix(key string, suffixes []string) bool {
 }
 
 // inDates reports whether key lies in a date=YYYY-MM-DD partition from
-// from to to, inclusive; empty bounds are open. With neither bound every
-// key is in; with one, a key without a date partition is out.
+// from to to, inclusive; empty bounds are open. A key without a date
+// partition is dated by the instant it names, if any (an object of another
+// producer: incoming/acme/2026-11-21T06:00:00Z/a.json is of 2026-11-21,
+// UTC). With neither bound every key is in; with one, an undated key is
+// out.
 func inDates(key, from, to string) bool {
 	if from == "" && to == "" {
 		return true
 	}
+	d, ok := "", false
 	for _, seg := range strings.Split(key, "/") {
-		d, ok := strings.CutPrefix(seg, "date=")
-		if !ok || len(d) != len(fare.DateLayout) {
-			continue
+		if v, found := strings.CutPrefix(seg, "date="); found && len(v) == len(fare.DateLayout) {
+			d, ok = v, true
+			break
 		}
-		return (from == "" || d >= from) && (to == "" || d <= to)
 	}
-	return false
+	if !ok {
+		t, named := intake.KeyInstant(key)
+		if !named {
+			return false
+		}
+		d = t.Format(fare.DateLayout)
+	}
+	return (from == "" || d >= from) && (to == "" || d <= to)
 }

@@ -74,10 +74,11 @@ func TestElasticsearchKilledMidIndexEndsAsOneOrderedPass(t *testing.T) {
 
 // node is an Elasticsearch node of the test's own.
 type node struct {
-	url string
-	es  *elasticsearch.Client
-	env []string // services.sh's environment: run directory and ports
-	dir string
+	url  string
+	es   *elasticsearch.Client
+	vars map[string]string // what services.sh up exports
+	env  []string          // services.sh's environment: run directory and ports
+	dir  string
 }
 
 // privateNode starts services.sh's set in a run directory and on ports of
@@ -105,12 +106,15 @@ func (n *node) up(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n.vars = map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "export FAREPIPE_ES_URL="); ok {
-			n.url = v
+		if kv, ok := strings.CutPrefix(sc.Text(), "export "); ok {
+			k, v, _ := strings.Cut(kv, "=")
+			n.vars[k] = v
 		}
 	}
+	n.url = n.vars["FAREPIPE_ES_URL"]
 	if n.url == "" {
 		t.Fatalf("services.sh up printed no FAREPIPE_ES_URL:\n%s", out)
 	}
@@ -132,24 +136,92 @@ func (n *node) services(timeout time.Duration, args ...string) (string, error) {
 }
 
 // kill kills the node with SIGKILL and waits until it is gone.
-func (n *node) kill(t *testing.T) {
+func (n *node) kill(t *testing.T) { n.killService(t, "es.pid") }
+
+// killService kills the service of pidfile in the run directory with
+// SIGKILL and waits until it is gone.
+func (n *node) killService(t *testing.T, pidfile string) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(n.dir, "es.pid"))
+	b, err := os.ReadFile(filepath.Join(n.dir, pidfile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil {
-		t.Fatalf("es.pid: %v", err)
+		t.Fatalf("%s: %v", pidfile, err)
 	}
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatalf("killing the node, pid %d: %v", pid, err)
+		t.Fatalf("killing pid %d of %s: %v", pid, pidfile, err)
 	}
 	for deadline := time.Now().Add(30 * time.Second); syscall.Kill(pid, 0) == nil; {
 		if time.Now().After(deadline) {
-			t.Fatalf("the node, pid %d, still runs 30s after SIGKILL", pid)
+			t.Fatalf("pid %d of %s still runs 30s after SIGKILL", pid, pidfile)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestMinIOKilledMidRunEndsAsOneCleanRun kills MinIO itself with SIGKILL
+// while land uploads a batch to it, and again while transform reads the
+// raw object from it, starting it again on its data each time and running
+// the step again until it succeeds, as Argo retries exit 1: the raw keys
+// are those of a clean run, and the series indexed from the curated object
+// equal, document by document, those of a clean run on an untouched
+// MinIO. The MinIO is one of the test's own (services.sh with a run
+// directory and ports of its own), never the shared one.
+func TestMinIOKilledMidRunEndsAsOneCleanRun(t *testing.T) {
+	node := privateNode(t)
+	seed := rand.Uint64()
+	rng := rand.New(rand.NewPCG(seed, 19))
+	ref, got := newEnv(t), newEnv(t)
+	got.extraEnv = []string{"FAREPIPE_S3_ENDPOINT=" + node.vars["FAREPIPE_S3_ENDPOINT"],
+		"AWS_ACCESS_KEY_ID=" + node.vars["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY=" + node.vars["AWS_SECRET_ACCESS_KEY"]}
+	bucket := node.vars["FAREPIPE_BUCKET"]
+
+	batch := t.TempDir() + "/batch.ndjson.gz"
+	ref.must("fetch", "--routes", "ICN-NRT,ICN-KIX,GMP-HND,ICN-FUK", "--from", "2027-02-01", "--days", "90",
+		"--stay", "3,7", "--observed-at", "2026-11-21T06:00:00Z", "--out", "file://"+batch)
+	refLand := ref.must("land", "--in", batch, "--to", "s3://"+ref.s3.Bucket+"/"+ref.keys)
+	ref.must("index", "--in", ref.must("transform", "--in", strings.TrimSpace(refLand.outputs["uris"])).outputs["curated"])
+
+	// untilDone runs a step killed by a MinIO crash after a random time
+	// again, once MinIO is back, until it exits 0; it may exit 1, never 2
+	// or 3.
+	untilDone := func(name string, args ...string) result {
+		t.Helper()
+		cmd := got.start(name, args...)
+		time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+		node.killService(t, "minio.pid")
+		err := cmd.Wait()
+		node.up(t)
+		t.Logf("%s when MinIO died: %v", name, err)
+		for attempt := 1; ; attempt++ {
+			r := got.run(name, args...)
+			if r.code == 0 {
+				return r
+			}
+			if r.code != 1 || attempt == 10 {
+				t.Fatalf("%s after MinIO's restart, attempt %d: exit %d\n%s", name, attempt, r.code, r.stderr)
+			}
+			time.Sleep(time.Second)
+		}
+	}
+	landed := untilDone("land", "--in", batch, "--to", "s3://"+bucket+"/"+got.keys)
+	rawKeys := func(r result, prefix string) []string {
+		var keys []string
+		for _, u := range strings.Fields(r.outputs["uris"]) {
+			_, key, _ := strings.Cut(u, prefix+"/")
+			keys = append(keys, key)
+		}
+		return keys
+	}
+	if g, w := rawKeys(landed, got.keys), rawKeys(refLand, ref.keys); !slices.Equal(g, w) {
+		t.Fatalf("seed %d: land after MinIO's crash wrote %v, a clean run %v", seed, g, w)
+	}
+	curated := untilDone("transform", "--in", strings.TrimSpace(landed.outputs["uris"])).outputs["curated"]
+	got.must("index", "--in", curated)
+	if diff := diffIndices(ref, got); diff != "" {
+		t.Fatalf("seed %d: %s", seed, diff)
 	}
 }
 

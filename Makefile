@@ -21,8 +21,8 @@ images: ## build the step and CLI images as OCI tarballs in bin/images (TAG=dev)
 	hack/images.sh
 
 .PHONY: lint-manifests
-lint-manifests: ## check workflows/ and events/ with farepipe lint (Argo validation and farepipe's rules)
-	go run ./cmd/farepipe lint workflows events
+lint-manifests: ## check workflows/, events/ and deploy/ (every overlay rendered) with farepipe lint
+	go run ./cmd/farepipe lint workflows events deploy
 
 .PHONY: test
 test: ## run every test against real MinIO and Elasticsearch (builds them the first time)

@@ -13,7 +13,7 @@ import (
 )
 
 // defaultLintPaths are the manifests farepipe lint checks when given none.
-var defaultLintPaths = []string{"workflows", "events"}
+var defaultLintPaths = []string{"workflows", "events", "deploy"}
 
 // lintCommand checks the Argo manifests. Its exit code follows linters
 // (go vet, argo lint) rather than the steps: 0 clean, 1 findings, 2 usage
@@ -21,12 +21,14 @@ var defaultLintPaths = []string{"workflows", "events"}
 func lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
-		Usage:     "check the Argo Workflows and Argo Events manifests (default: workflows/ and events/)",
+		Usage:     "check the Argo Workflows and Argo Events manifests (default: workflows/, events/ and deploy/)",
 		ArgsUsage: "[PATH...]",
 		Description: "Decodes every resource strictly, runs Argo Workflows' validation with templateRefs resolved\n" +
 			"between the files, and applies farepipe's rules (retries, deadlines, resources, security\n" +
-			"context, garbage collection, cron concurrency, no literal secrets). Prints file:line: message\n" +
-			"for each finding and exits 1 when there is any.",
+			"context, garbage collection, cron concurrency, no literal secrets; a Deployment's probes,\n" +
+			"resources and security context). Every kustomization in a directory named overlays is also\n" +
+			"rendered with kustomize and its output checked as one set. Prints file:line: message for\n" +
+			"each finding and exits 1 when there is any.",
 		Action: runLint,
 	}
 }

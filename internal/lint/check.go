@@ -10,6 +10,8 @@ import (
 	aev1 "github.com/argoproj/argo-events/pkg/apis/events/v1alpha1"
 	wfv1 "github.com/argoproj/argo-workflows/v3/pkg/apis/workflow/v1alpha1"
 	"gopkg.in/yaml.v3"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	sigsyaml "sigs.k8s.io/yaml"
@@ -20,6 +22,7 @@ import (
 type linter struct {
 	docs     []*doc
 	findings []Finding
+	rendered bool // docs are a kustomize build's output, not files
 
 	templates        templates
 	clusterTemplates clusterTemplates
@@ -27,6 +30,7 @@ type linter struct {
 	eventBuses       map[string]bool
 	serviceAccounts  map[string]bool
 	roles            map[string]bool
+	deployments      map[string]bool
 }
 
 func (l *linter) report(d *doc, n *yaml.Node, format string, a ...any) {
@@ -46,7 +50,7 @@ func (l *linter) run(ctx context.Context) {
 		if d.obj == nil {
 			continue
 		}
-		if perFile[d.file] == 1 {
+		if perFile[d.file] == 1 && !l.rendered {
 			l.checkFileName(d)
 		}
 		switch o := d.obj.(type) {
@@ -77,9 +81,15 @@ func (l *linter) run(ctx context.Context) {
 			}
 		case *rbacv1.RoleBinding:
 			l.checkRoleBinding(d, o)
+		case *appsv1.Deployment:
+			l.checkDeployment(d, o)
+		case *autoscalingv2.HorizontalPodAutoscaler:
+			l.checkScaleTarget(d, o)
 		}
 	}
-	l.checkKustomizations()
+	if !l.rendered {
+		l.checkKustomizations()
+	}
 }
 
 // index records the decoded resources by kind and name and reports
@@ -91,6 +101,7 @@ func (l *linter) index() {
 	l.eventBuses = map[string]bool{}
 	l.serviceAccounts = map[string]bool{}
 	l.roles = map[string]bool{}
+	l.deployments = map[string]bool{}
 	seen := map[string]*doc{}
 	for _, d := range l.docs {
 		if d.obj == nil {
@@ -120,6 +131,8 @@ func (l *linter) index() {
 			l.serviceAccounts[d.name] = true
 		case *rbacv1.Role:
 			l.roles[d.name] = true
+		case *appsv1.Deployment:
+			l.deployments[d.name] = true
 		}
 	}
 }

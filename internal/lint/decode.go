@@ -6,7 +6,11 @@ import (
 
 	aev1 "github.com/argoproj/argo-events/pkg/apis/events/v1alpha1"
 	wfv1 "github.com/argoproj/argo-workflows/v3/pkg/apis/workflow/v1alpha1"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	sigsyaml "sigs.k8s.io/yaml"
 )
@@ -29,6 +33,16 @@ func newObject(apiVersion, kind string) any {
 		return &aev1.Sensor{}
 	case "argoproj.io/v1alpha1 EventBus":
 		return &aev1.EventBus{}
+	case "apps/v1 Deployment":
+		return &appsv1.Deployment{}
+	case "v1 Service":
+		return &corev1.Service{}
+	case "policy/v1 PodDisruptionBudget":
+		return &policyv1.PodDisruptionBudget{}
+	case "autoscaling/v2 HorizontalPodAutoscaler":
+		return &autoscalingv2.HorizontalPodAutoscaler{}
+	case "networking.k8s.io/v1 NetworkPolicy":
+		return &networkingv1.NetworkPolicy{}
 	case "v1 ConfigMap":
 		return &corev1.ConfigMap{}
 	case "v1 Secret":

@@ -1,5 +1,7 @@
 // Package lint checks farepipe's Kubernetes manifests (Argo Workflows,
-// Argo Events, RBAC, ConfigMaps and Secrets) before they reach a cluster.
+// Argo Events, RBAC, ConfigMaps, Secrets and the query API's Deployment,
+// Service, PodDisruptionBudget, HorizontalPodAutoscaler and
+// NetworkPolicy) before they reach a cluster.
 //
 // Every document of every file is decoded strictly into its Go type
 // (argo-workflows' wfv1, argo-events' v1alpha1, k8s.io/api), so a
@@ -17,7 +19,14 @@
 // security context and an explicit command; each WorkflowTemplate has a
 // ttlStrategy and podGC; no CronWorkflow lets runs overlap; no literal
 // secret is in a manifest; a file is named after the resource in it and is
-// listed by its directory's kustomization.yaml.
+// listed by its directory's kustomization.yaml. A Deployment has both
+// probes, requests and a memory limit, and a non-root, read-only,
+// seccomp-confined container.
+//
+// Each overlay (a kustomization in a directory named overlays, such as
+// deploy/overlays/local) is rendered with kustomize's Go API (krusty), as
+// kubectl apply -k renders it, and its output is linted as one set, so
+// what a patch removes or breaks is found too.
 //
 // Findings carry the file and the line of the offending field.
 package lint

@@ -48,28 +48,46 @@ func TestLayoutRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, body := range tc.files {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			findings, err := Paths(context.Background(), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range findings {
-				got = append(got, strings.TrimPrefix(f.String(), dir+string(filepath.Separator)))
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("Paths(%s) = %q, want %d findings like %q", tc.name, got, len(tc.want), tc.want)
-			}
-			for i := range got {
-				if !strings.HasPrefix(got[i], tc.want[i]) {
-					t.Errorf("finding %d = %q, want it to start with %q", i, got[i], tc.want[i])
-				}
-			}
+			wantFindings(t, writeTree(t, tc.files), tc.want)
 		})
+	}
+}
+
+// writeTree writes files (paths relative to a new temporary directory,
+// subdirectories made as needed) and returns the directory.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// wantFindings lints dir and checks that the findings, with dir cut from
+// their file names, start with want's, in order.
+func wantFindings(t *testing.T, dir string, want []string) {
+	t.Helper()
+	findings, err := Paths(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, strings.TrimPrefix(f.String(), dir+string(filepath.Separator)))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Paths = %q, want %d findings like %q", got, len(want), want)
+	}
+	for i := range got {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("finding %d = %q, want it to start with %q", i, got[i], want[i])
+		}
 	}
 }

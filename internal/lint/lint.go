@@ -20,11 +20,15 @@ type Finding struct {
 func (f Finding) String() string { return fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Message) }
 
 // Paths lints the manifests in paths, each a file or a directory walked
-// for *.yaml and *.yml files (kustomization files excepted), as one set:
-// references between them resolve. It returns the findings in file and
-// line order; the error is for files that could not be read.
+// for *.yaml and *.yml files (kustomization files and kustomize's
+// configurations excepted), as one set: references between them resolve.
+// Every overlay found on the way (a kustomization in a directory named
+// overlays) is a set of its own: its files (overlays of different
+// environments define the same resources), then its rendered output.
+// It returns the findings in file and line order, those of rendered
+// overlays last; the error is for files that could not be read.
 func Paths(ctx context.Context, paths ...string) ([]Finding, error) {
-	var files []string
+	var files, overlays []string
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -38,7 +42,10 @@ func Paths(ctx context.Context, paths ...string) ([]Finding, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && isManifest(path) {
+			switch {
+			case d.IsDir() && isOverlay(path):
+				overlays = append(overlays, path)
+			case !d.IsDir() && isManifest(path) && !isOverlay(filepath.Dir(path)):
 				files = append(files, path)
 			}
 			return nil
@@ -47,7 +54,18 @@ func Paths(ctx context.Context, paths ...string) ([]Finding, error) {
 			return nil, fmt.Errorf("walking %s: %w", p, err)
 		}
 	}
-	return Files(ctx, files)
+	findings, err := Files(ctx, files)
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range overlays {
+		more, err := lintOverlay(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		findings = append(findings, more...)
+	}
+	return findings, nil
 }
 
 // isManifest reports whether path names a YAML file that is not a
@@ -55,7 +73,8 @@ func Paths(ctx context.Context, paths ...string) ([]Finding, error) {
 func isManifest(path string) bool {
 	base := filepath.Base(path)
 	ext := filepath.Ext(base)
-	return (ext == ".yaml" || ext == ".yml") && strings.TrimSuffix(base, ext) != "kustomization"
+	stem := strings.TrimSuffix(base, ext)
+	return (ext == ".yaml" || ext == ".yml") && stem != "kustomization" && stem != "kustomizeconfig"
 }
 
 // Files lints the given files as one set.

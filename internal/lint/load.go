@@ -33,6 +33,12 @@ func load(file string) ([]*doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading manifests: %w", err)
 	}
+	return split(file, body)
+}
+
+// split parses the documents of body, read from file, leaving out empty
+// ones.
+func split(file string, body []byte) ([]*doc, error) {
 	var docs []*doc
 	starts := append([][]int{{0, 0}}, docSeparator.FindAllIndex(body, -1)...)
 	for i, s := range starts {

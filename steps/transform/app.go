@@ -40,7 +40,7 @@ func newApp(now func() time.Time) *cli.App {
 		&cli.StringFlag{Name: "quarantine", EnvVars: []string{"FAREPIPE_QUARANTINE"},
 			Usage: "with --in: where to write rejected records (default: the input's key under quarantine/)"},
 	}, append(append(configFlags(), step.IntakeFlags()...), step.S3Flags()...)...)
-	return step.NewApp("transform", "turn a raw object of provider responses into fare observations", flags,
+	return step.NewApp("transform", "turn a raw object (farepipe envelopes, plain Amadeus answers, or fare rows with --mapping) into fare observations", flags,
 		func(c *cli.Context) error { return run(c, now) })
 }
 

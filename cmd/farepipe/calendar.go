@@ -131,6 +131,31 @@ func flagErrors(err error, flags map[string]string) error {
 	return step.Usage(errors.New(strings.Join(lines, "; ")))
 }
 
+// hintLine is the line that says which flag finds fares, "" when none.
+func hintLine(alts []query.Alternative) string {
+	if h := api.Hint(alts, flagOption); h != "" {
+		return "hint: " + h + "\n"
+	}
+	return ""
+}
+
+// flagOption renders a trip option as the flag that asks for it.
+func flagOption(name, value string) string {
+	switch name {
+	case "oneWay":
+		if value == "true" {
+			return "--one-way"
+		}
+		return "no --one-way (round trips)"
+	case "nonStop":
+		if value == "true" {
+			return "--non-stop"
+		}
+		return "no --non-stop"
+	}
+	return "--" + name + " " + value
+}
+
 func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -141,7 +166,7 @@ func printJSON(w io.Writer, v any) error {
 func printCalendar(w io.Writer, req query.CalendarRequest, cal query.Calendar) error {
 	dates := cal.Dates.From.Format(fare.DateLayout) + " to " + cal.Dates.To.Format(fare.DateLayout)
 	if len(cal.Entries) == 0 {
-		_, err := fmt.Fprintf(w, "no fares for %s-%s departing %s\n", req.Origin, req.Destination, dates)
+		_, err := fmt.Fprintf(w, "no fares for %s-%s departing %s\n%s", req.Origin, req.Destination, dates, hintLine(cal.Alternatives))
 		return err
 	}
 	cheapest := 0

@@ -72,6 +72,16 @@ func TestCalendarCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || len(doc.Data) != 0 {
 		t.Errorf("calendar --adults 2: exit %d, %v, want no fares:\n%s", code, err, out)
 	}
+	if !strings.Contains(doc.Meta.Hint, "adults=1") {
+		t.Errorf("calendar --adults 2: meta.hint %q, want it to name adults=1", doc.Meta.Hint)
+	}
+	// No one-way BUSINESS fares: round trips and ECONOMY have some.
+	code, out = runApp(t, append([]string{"calendar", "--origin", "ICN", "--destination", "NRT", "--from", "2027-01-04",
+		"--one-way", "--cabin", "BUSINESS"}, es...)...)
+	if code != 0 || !strings.Contains(out, "no fares for ICN-NRT") ||
+		!strings.Contains(out, "hint: nothing matches all the options asked; fares exist with no --one-way (round trips), or with --cabin ECONOMY\n") {
+		t.Errorf("calendar --one-way --cabin BUSINESS: exit %d, want no fares and a hint of the flags that find some:\n%s", code, out)
+	}
 	code, out = runApp(t, append([]string{"calendar", "--origin", "ICN", "--destination", "KIX", "--from", "2027-01-04"}, es...)...)
 	if code != 2 || !strings.Contains(out, "--currency") {
 		t.Errorf("calendar of fares in two currencies: exit %d, want 2 asking for --currency:\n%s", code, out)
@@ -109,5 +119,13 @@ func TestInsightCommand(t *testing.T) {
 	code, out = runApp(t, append([]string{"insight", "--origin", "ICN", "--destination", "CDG", "--date", "2027-01"}, es...)...)
 	if code != 0 || !strings.Contains(out, "no price history") {
 		t.Errorf("insight without history: exit %d:\n%s", code, out)
+	}
+	if strings.Contains(out, "hint") {
+		t.Errorf("insight of a route without any fare: a hint:\n%s", out)
+	}
+	code, out = runApp(t, append([]string{"insight", "--origin", "ICN", "--destination", "NRT", "--date", "2027-01",
+		"--currency", "USD"}, es...)...)
+	if code != 0 || !strings.Contains(out, "hint: nothing matches all the options asked; fares exist with --currency KRW\n") {
+		t.Errorf("insight --currency USD: exit %d, want a hint of the flags that find history:\n%s", code, out)
 	}
 }

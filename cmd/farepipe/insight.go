@@ -81,7 +81,7 @@ func printInsight(w io.Writer, req query.MetricsRequest, m query.Metrics) error 
 	}
 	what := fmt.Sprintf("%s-%s %s departing %s", req.Origin, req.Destination, trips, req.Departure)
 	if m.Samples == 0 {
-		_, err := fmt.Fprintf(w, "no price history for %s\n", what)
+		_, err := fmt.Fprintf(w, "no price history for %s\n%s", what, hintLine(m.Alternatives))
 		return err
 	}
 	const at = "2006-01-02 15:04"

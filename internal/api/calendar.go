@@ -29,6 +29,9 @@ type CalendarMeta struct {
 	// Defaults holds the parameters left out and the values used for
 	// them, as Amadeus reports them.
 	Defaults map[string]string `json:"defaults,omitempty"`
+	// Hint says, when nothing matched, which change of a trip option
+	// (oneWay, cabin, nonStop, currency, adults) finds fares.
+	Hint string `json:"hint,omitempty"`
 }
 
 // Links holds the link to the resource itself.
@@ -132,6 +135,7 @@ func NewCalendarDocument(req query.CalendarRequest, cal query.Calendar, defaults
 	if len(defaults) > 0 {
 		doc.Meta.Defaults = defaults
 	}
+	doc.Meta.Hint = Hint(cal.Alternatives, QueryOption)
 	for _, e := range cal.Entries {
 		fd := FlightDate{
 			Type: "flight-date", Origin: req.Origin, Destination: req.Destination,

@@ -31,6 +31,9 @@ type MetricsMeta struct {
 	Quartiles string `json:"quartiles"`
 	// RatingRule says how a price is rated.
 	RatingRule string `json:"ratingRule"`
+	// Hint says, when no history matched, which change of a trip option
+	// (oneWay, cabin, nonStop, currency, adults) finds some.
+	Hint string `json:"hint,omitempty"`
 }
 
 // ItineraryPriceMetric is the price metrics of one route and departure
@@ -104,6 +107,7 @@ func NewMetricsDocument(req query.MetricsRequest, m query.Metrics) MetricsDocume
 		Data: []ItineraryPriceMetric{},
 	}
 	if m.Samples == 0 {
+		doc.Meta.Hint = Hint(m.Alternatives, QueryOption)
 		return doc
 	}
 	ipm := ItineraryPriceMetric{

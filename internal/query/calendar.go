@@ -176,6 +176,9 @@ type Calendar struct {
 	Dates    DateRange // the departure dates searched
 	Currency string    // the currency of every price; empty when there are none
 	Entries  []CalendarEntry
+	// Alternatives are, when no fare matched, the trip options whose other
+	// values have fares.
+	Alternatives []Alternative
 }
 
 // CalendarEntry is the cheapest current fare of one group of the view: a

@@ -52,7 +52,8 @@ func (c *Client) Calendar(ctx context.Context, r CalendarRequest) (Calendar, err
 		return cal, currencyError(currencies)
 	}
 	if len(currencies) == 0 {
-		return cal, nil
+		cal.Alternatives, err = c.alternatives(ctx, esindex.LatestIndex(c.Prefix), p.trip(), p.filtersWithout)
+		return cal, err
 	}
 	cal.Currency = currencies[0]
 
@@ -109,37 +110,72 @@ type cell struct {
 }
 
 // filters returns the query filters of the plan.
-func (p calendarPlan) filters() []any {
-	f := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency, p.Adults)
+func (p calendarPlan) filters() []any { return p.filtersWithout("") }
+
+// filtersWithout returns the query filters of the plan less that of one
+// trip option (see trip.filters).
+func (p calendarPlan) filtersWithout(option string) []any {
+	f := p.trip().filters(option)
 	if !p.seenSince.IsZero() {
 		f = append(f, map[string]any{"range": map[string]any{esindex.FieldLastSeen: map[string]any{"gte": fare.FormatTime(p.seenSince)}}})
 	}
 	return f
 }
 
-// fareFilters returns the filters that select the fares of a route, its
-// departure dates and trip options, in the change log and the latest index
-// alike (both hold these fields).
-func fareFilters(origin, destination string, dates DateRange, oneWay bool, cabin string, nonStop bool, currency string, adults int) []any {
+// trip returns the trip options of the plan.
+func (p calendarPlan) trip() trip {
+	return trip{origin: p.Origin, destination: p.Destination, dates: p.dates, oneWay: p.OneWay, cabin: p.Cabin,
+		nonStop: p.NonStop, currency: p.Currency, adults: p.Adults}
+}
+
+// trip holds the options of a request that select fares: a route, its
+// departure dates and the kind of trip.
+type trip struct {
+	origin, destination string
+	dates               DateRange
+	oneWay              bool
+	cabin               string
+	nonStop             bool
+	currency            string
+	adults              int
+}
+
+// The trip options a hint may name, by their API parameters.
+const (
+	optionOneWay   = "oneWay"
+	optionCabin    = "cabin"
+	optionNonStop  = "nonStop"
+	optionCurrency = "currency"
+	optionAdults   = "adults"
+)
+
+// filters returns the filters that select the fares of the trip, in the
+// change log and the latest index alike (both hold these fields), less the
+// filter of the option named by without ("" for none).
+func (t trip) filters(without string) []any {
 	f := []any{
-		adultsFilter(adults),
-		location(fare.FieldOrigin, origin),
-		location(fare.FieldDestination, destination),
-		dateRange(fare.FieldDeparture, dates.From.Format(fare.DateLayout), dates.To.Format(fare.DateLayout)),
+		location(fare.FieldOrigin, t.origin),
+		location(fare.FieldDestination, t.destination),
+		dateRange(fare.FieldDeparture, t.dates.From.Format(fare.DateLayout), t.dates.To.Format(fare.DateLayout)),
 	}
-	if oneWay {
+	if without != optionAdults {
+		f = append(f, adultsFilter(t.adults))
+	}
+	switch {
+	case without == optionOneWay:
+	case t.oneWay:
 		f = append(f, term(fare.FieldReturn, ""))
-	} else {
+	default:
 		f = append(f, map[string]any{"bool": map[string]any{"must_not": term(fare.FieldReturn, "")}})
 	}
-	if cabin != "" {
-		f = append(f, term(fare.FieldCabin, cabin))
+	if t.cabin != "" && without != optionCabin {
+		f = append(f, term(fare.FieldCabin, t.cabin))
 	}
-	if nonStop {
+	if t.nonStop && without != optionNonStop {
 		f = append(f, term(fare.FieldNonStop, true))
 	}
-	if currency != "" {
-		f = append(f, term(fare.FieldCurrency, currency))
+	if t.currency != "" && without != optionCurrency {
+		f = append(f, term(fare.FieldCurrency, t.currency))
 	}
 	return f
 }

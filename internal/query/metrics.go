@@ -107,6 +107,9 @@ type Metrics struct {
 	// Rating rates the requested price; nil when none was asked for or
 	// there are no samples.
 	Rating *Rating
+	// Alternatives are, when no change point matched, the trip options
+	// whose other values have fares.
+	Alternatives []Alternative
 }
 
 // Rating is how a price compares with the metrics.

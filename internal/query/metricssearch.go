@@ -34,7 +34,7 @@ func (c *Client) PriceMetrics(ctx context.Context, r MetricsRequest) (Metrics, e
 		return Metrics{}, err
 	}
 	m := Metrics{Dates: p.dates}
-	filters := fareFilters(p.Origin, p.Destination, p.dates, p.OneWay, p.Cabin, p.NonStop, p.Currency, p.Adults)
+	filters := p.trip().filters("")
 	body := map[string]any{
 		"query":   map[string]any{"bool": map[string]any{"filter": filters}},
 		"_source": []string{fare.FieldSeriesID, fare.FieldObservedAt, fare.FieldDeparture, fare.FieldReturn, fare.FieldCurrency, fare.FieldAmountMinor},
@@ -85,6 +85,10 @@ func (c *Client) PriceMetrics(ctx context.Context, r MetricsRequest) (Metrics, e
 		}
 		slices.Sort(names)
 		return Metrics{Dates: p.dates}, currencyError(names)
+	}
+	if read == 0 {
+		m.Alternatives, err = c.alternatives(ctx, esindex.ObservationsPattern(c.Prefix), p.trip(), p.trip().filters)
+		return m, err
 	}
 	if len(samples) == 0 {
 		return m, nil

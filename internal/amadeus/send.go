@@ -42,6 +42,9 @@ type unauthorizedError struct{ token string }
 
 func (e *unauthorizedError) Error() string { return "status 401: access token refused" }
 
+// Is makes a search refused with a fresh token a provider.ErrAccess.
+func (e *unauthorizedError) Is(target error) bool { return target == provider.ErrAccess }
+
 // send spends one request of the budget, waits for the rate limiter and
 // sends the request built by build with hc under the per-request timeout.
 func (c *Client) send(ctx context.Context, hc *http.Client, build func(context.Context) (*http.Request, error)) (*response, error) {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/farepipe/farepipe/internal/provider"
 )
 
 // tokenPath is where Amadeus issues OAuth2 access tokens.
@@ -44,6 +46,9 @@ type refusedError struct{ err error }
 
 func (e *refusedError) Error() string { return e.err.Error() }
 func (e *refusedError) Unwrap() error { return e.err }
+
+// Is makes a refused token request a provider.ErrAccess.
+func (e *refusedError) Is(target error) bool { return target == provider.ErrAccess }
 
 func newTokenCache() *tokenCache {
 	return &tokenCache{lock: make(chan struct{}, 1)}

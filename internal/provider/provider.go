@@ -21,6 +21,10 @@ type Provider interface {
 // spent; no further search will be attempted.
 var ErrBudget = errors.New("request budget exhausted")
 
+// ErrAccess reports that the provider refused the credentials, or the
+// access they grant: no search succeeds until the configuration changes.
+var ErrAccess = errors.New("access refused")
+
 // RetryableError marks a failure worth retrying later (network, timeout,
 // 429, 5xx after the provider's own retries).
 type RetryableError struct{ Err error }

@@ -44,10 +44,11 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	prov, err := step.Provider(c, observedAt)
+	base, err := step.Provider(c, observedAt)
 	if err != nil {
 		return err
 	}
+	prov := step.WatchAccess(base)
 	if c.Int("concurrency") < 1 {
 		return step.Usagef("--concurrency must be at least 1")
 	}
@@ -123,13 +124,7 @@ func run(c *cli.Context) error {
 	if out != nil {
 		fmt.Fprintln(c.App.Writer, outURI)
 	}
-	switch {
-	case sum.Written() == 0 && sum.Failed > 0:
-		return step.Retryable(fmt.Errorf("no search answered: %d failed", sum.Failed))
-	case sum.Written() == 0 && sum.Invalid > 0:
-		return step.Data(fmt.Errorf("no search answered: %d rejected as invalid", sum.Invalid))
-	}
-	return nil
+	return prov.Outcome(sum)
 }
 
 func loadCheckpoint(c *cli.Context, st objstore.Store, key string) (*fetch.Checkpoint, error) {

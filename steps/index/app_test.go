@@ -15,11 +15,7 @@ import (
 // TestExitCodes checks the exit code of each way index can fail before it
 // writes anything: the one the WorkflowTemplate's retry rule acts on.
 func TestExitCodes(t *testing.T) {
-	env := testenv.S3(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", env.AccessKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", env.SecretKey)
-	t.Setenv("AWS_REGION", env.Region)
-	s3 := []string{"--s3-endpoint", env.Endpoint}
+	env, s3 := steptest.S3(t)
 	abs, err := filepath.Abs("../../internal/land/testdata/batch.ndjson")
 	if err != nil {
 		t.Fatal(err)

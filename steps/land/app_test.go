@@ -15,11 +15,8 @@ const batches = "../../internal/land/testdata"
 // the flags that reach it and an s3:// prefix of the test's own.
 func minio(t *testing.T) (flags []string, prefix string) {
 	t.Helper()
-	env := testenv.S3(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", env.AccessKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", env.SecretKey)
-	t.Setenv("AWS_REGION", env.Region)
-	return []string{"--s3-endpoint", env.Endpoint}, "s3://" + env.Bucket + "/" + testenv.Unique(t, "land")
+	env, s3 := steptest.S3(t)
+	return s3, "s3://" + env.Bucket + "/" + testenv.Unique(t, "land")
 }
 
 // TestExitCodes lands batches into the real MinIO, or tries to, and checks

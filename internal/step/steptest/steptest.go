@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/testenv"
 )
 
 // Result is what one run of a step did.
@@ -62,4 +63,16 @@ func ExitCodes(t *testing.T, newApp func() *cli.App, cases []Case) {
 			}
 		})
 	}
+}
+
+// S3 puts the credentials of the test environment's S3 service in the
+// environment of the test, as a pod has them, and returns the service and
+// the flags that reach it.
+func S3(t *testing.T) (testenv.S3Env, []string) {
+	t.Helper()
+	env := testenv.S3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", env.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", env.SecretKey)
+	t.Setenv("AWS_REGION", env.Region)
+	return env, []string{"--s3-endpoint", env.Endpoint}
 }

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/farepipe/farepipe/internal/step"
+	"github.com/farepipe/farepipe/internal/step/steptest"
+	"github.com/farepipe/farepipe/internal/testenv"
+)
+
+const recorded = "../../internal/amadeus/testdata"
+
+// amadeus serves the Amadeus token and search endpoints on loopback: the
+// token endpoint answers tokenStatus, every search answers searchStatus
+// with the recorded body in file. It returns the base URL.
+func amadeus(t *testing.T, tokenStatus, searchStatus int, file string) string {
+	t.Helper()
+	body, err := os.ReadFile(recorded + "/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/security/oauth2/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(tokenStatus)
+		w.Write([]byte(`{"token_type":"Bearer","access_token":"test-token","expires_in":1799}`))
+	})
+	mux.HandleFunc("GET /v2/shopping/flight-offers", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.amadeus+json")
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(searchStatus)
+		w.Write(body)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestExitCodes fetches from the synthetic provider and from recorded
+// Amadeus answers served on loopback, into the real MinIO or stdout, and
+// checks the exit code of each outcome, the one the WorkflowTemplate's
+// retry rule acts on.
+func TestExitCodes(t *testing.T) {
+	env, s3 := steptest.S3(t)
+	t.Setenv("FAREPIPE_AMADEUS_CLIENT_ID", "test-client-id")
+	t.Setenv("FAREPIPE_AMADEUS_CLIENT_SECRET", "test-client-secret")
+	out := "s3://" + env.Bucket + "/" + testenv.Unique(t, "fetch")
+	u := testenv.Unique(t, "")
+	missingBucket := "s3://missing-" + u[len(u)-12:] + "/raw/batch.ndjson.gz"
+	// One search, one departure date, as the recorded answers are.
+	search := []string{"--routes", "ICN-NRT", "--from", "2027-01-05", "--days", "1",
+		"--observed-at", "2026-12-01T06:00:00Z"}
+	synthetic := func(args ...string) []string { return append(append([]string{}, search...), args...) }
+	fromAmadeus := func(url string, args ...string) []string {
+		return append(synthetic("--provider", "amadeus", "--amadeus-url", url, "--timeout", "200ms", "--rate", "-1"), args...)
+	}
+	const answer = "answers/icn-nrt-adults-1.json"
+
+	steptest.ExitCodes(t, app, []steptest.Case{
+		{Name: "synthetic to s3", Args: append(synthetic("--out", out+"/ok.ndjson.gz"), s3...), Want: step.ExitOK},
+		{Name: "synthetic to stdout", Args: synthetic(), Want: step.ExitOK},
+		{Name: "recorded amadeus answer", Args: fromAmadeus(amadeus(t, 200, 200, answer)), Want: step.ExitOK},
+		// A 400 for one search is the provider's final answer: kept, for transform to quarantine.
+		{Name: "amadeus refuses the search", Args: fromAmadeus(amadeus(t, 200, 400, "error_400_invalid_date.json")), Want: step.ExitOK},
+
+		{Name: "no searches", Args: nil, Want: step.ExitUsage},
+		{Name: "unknown flag", Args: synthetic("--bucket", "x"), Want: step.ExitUsage},
+		{Name: "unknown provider", Args: synthetic("--provider", "kayak"), Want: step.ExitUsage},
+		{Name: "bad concurrency", Args: synthetic("--concurrency", "0"), Want: step.ExitUsage},
+		{Name: "plan and routes", Args: synthetic("--plan", "../../examples/plan.yaml"), Want: step.ExitUsage},
+		{Name: "amadeus without credentials", Args: fromAmadeus(amadeus(t, 200, 200, answer)),
+			Env: map[string]string{"FAREPIPE_AMADEUS_CLIENT_SECRET": ""}, Want: step.ExitUsage},
+		{Name: "amadeus refuses the credentials", Args: fromAmadeus(amadeus(t, 401, 200, answer)), Want: step.ExitUsage},
+		{Name: "amadeus 401 on every search", Args: fromAmadeus(amadeus(t, 200, 401, "error_401.json")), Want: step.ExitUsage},
+		{Name: "amadeus 403 on every search", Args: fromAmadeus(amadeus(t, 200, 403, "error_401.json")), Want: step.ExitUsage},
+		{Name: "missing bucket", Args: append(synthetic("--out", missingBucket), s3...), Want: step.ExitUsage},
+		{Name: "wrong secret key", Args: append(synthetic("--out", out+"/denied.ndjson.gz"), s3...),
+			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
+
+		{Name: "amadeus 500", Args: fromAmadeus(amadeus(t, 200, 500, "error_500.json")), Want: step.ExitRetryable},
+		{Name: "amadeus 429", Args: fromAmadeus(amadeus(t, 200, 429, "error_429.json")), Want: step.ExitRetryable},
+		{Name: "amadeus timeout", Args: fromAmadeus(testenv.Frozen(t)), Want: step.ExitRetryable},
+		{Name: "amadeus down", Args: fromAmadeus(testenv.Refused(t)), Want: step.ExitRetryable},
+		{Name: "s3 down", Args: synthetic("--out", "s3://lake/raw/b.ndjson.gz", "--s3-endpoint", testenv.Refused(t),
+			"--s3-max-attempts", "1"), Want: step.ExitRetryable},
+
+		// The synthetic market has no exchange rate for the Icelandic króna.
+		{Name: "every search invalid", Args: synthetic("--currency", "ISK"), Want: step.ExitData},
+	})
+}

@@ -4,13 +4,14 @@
 # (first run only) and starts on loopback. Services this script started are
 # stopped again at the end; services that were already running are left
 # running. The web page's test drives a real headless Chromium through
-# chromedriver; both are installed with apt-get when missing.
+# chromedriver, and the alerting rules' tests run promtool; all three are
+# installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=hack/lib.sh
 source hack/lib.sh
 
-ensure_cmds chromium:chromium chromedriver:chromium-driver
+ensure_cmds chromium:chromium chromedriver:chromium-driver promtool:prometheus
 
 # The services up is about to start, and so this script is to stop.
 mapfile -t started < <(hack/services.sh stopped)

@@ -39,6 +39,18 @@ func amadeus(t *testing.T, tokenStatus, searchStatus int, file string) string {
 	return srv.URL
 }
 
+// The rows of README's exit-code table the cases show.
+const (
+	rowAnswered      = "some search answered and kept"
+	rowSearchRefused = "the provider refuses a search (400): the answer is kept for `transform` to quarantine"
+	rowUsage         = "bad flags or plan"
+	rowAccessRefused = "the provider refuses the credentials (401, 403) and answers no search"
+	rowS3Access      = "S3 AccessDenied, bad credentials or NoSuchBucket"
+	rowProviderDown  = "no search answered: the provider answers 5xx or 429, times out or is down"
+	rowS3Down        = "S3 down"
+	rowAllInvalid    = "no search answered, none failed, every one rejected as invalid"
+)
+
 // TestExitCodes fetches from the synthetic provider and from recorded
 // Amadeus answers served on loopback, into the real MinIO or stdout, and
 // checks the exit code of each outcome, the one the WorkflowTemplate's
@@ -60,34 +72,34 @@ func TestExitCodes(t *testing.T) {
 	const answer = "answers/icn-nrt-adults-1.json"
 
 	steptest.ExitCodes(t, app, []steptest.Case{
-		{Name: "synthetic to s3", Args: append(synthetic("--out", out+"/ok.ndjson.gz"), s3...), Want: step.ExitOK},
-		{Name: "synthetic to stdout", Args: synthetic(), Want: step.ExitOK},
-		{Name: "recorded amadeus answer", Args: fromAmadeus(amadeus(t, 200, 200, answer)), Want: step.ExitOK},
+		{Name: "synthetic to s3", Args: append(synthetic("--out", out+"/ok.ndjson.gz"), s3...), Want: step.ExitOK, Row: rowAnswered},
+		{Name: "synthetic to stdout", Args: synthetic(), Want: step.ExitOK, Row: rowAnswered},
+		{Name: "recorded amadeus answer", Args: fromAmadeus(amadeus(t, 200, 200, answer)), Want: step.ExitOK, Row: rowAnswered},
 		// A 400 for one search is the provider's final answer: kept, for transform to quarantine.
-		{Name: "amadeus refuses the search", Args: fromAmadeus(amadeus(t, 200, 400, "error_400_invalid_date.json")), Want: step.ExitOK},
+		{Name: "amadeus refuses the search", Args: fromAmadeus(amadeus(t, 200, 400, "error_400_invalid_date.json")), Want: step.ExitOK, Row: rowSearchRefused},
 
-		{Name: "no searches", Args: nil, Want: step.ExitUsage},
-		{Name: "unknown flag", Args: synthetic("--bucket", "x"), Want: step.ExitUsage},
-		{Name: "unknown provider", Args: synthetic("--provider", "kayak"), Want: step.ExitUsage},
-		{Name: "bad concurrency", Args: synthetic("--concurrency", "0"), Want: step.ExitUsage},
-		{Name: "plan and routes", Args: synthetic("--plan", "../../examples/plan.yaml"), Want: step.ExitUsage},
+		{Name: "no searches", Args: nil, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "unknown flag", Args: synthetic("--bucket", "x"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "unknown provider", Args: synthetic("--provider", "kayak"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "bad concurrency", Args: synthetic("--concurrency", "0"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "plan and routes", Args: synthetic("--plan", "../../examples/plan.yaml"), Want: step.ExitUsage, Row: rowUsage},
 		{Name: "amadeus without credentials", Args: fromAmadeus(amadeus(t, 200, 200, answer)),
-			Env: map[string]string{"FAREPIPE_AMADEUS_CLIENT_SECRET": ""}, Want: step.ExitUsage},
-		{Name: "amadeus refuses the credentials", Args: fromAmadeus(amadeus(t, 401, 200, answer)), Want: step.ExitUsage},
-		{Name: "amadeus 401 on every search", Args: fromAmadeus(amadeus(t, 200, 401, "error_401.json")), Want: step.ExitUsage},
-		{Name: "amadeus 403 on every search", Args: fromAmadeus(amadeus(t, 200, 403, "error_401.json")), Want: step.ExitUsage},
-		{Name: "missing bucket", Args: append(synthetic("--out", missingBucket), s3...), Want: step.ExitUsage},
+			Env: map[string]string{"FAREPIPE_AMADEUS_CLIENT_SECRET": ""}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "amadeus refuses the credentials", Args: fromAmadeus(amadeus(t, 401, 200, answer)), Want: step.ExitUsage, Row: rowAccessRefused},
+		{Name: "amadeus 401 on every search", Args: fromAmadeus(amadeus(t, 200, 401, "error_401.json")), Want: step.ExitUsage, Row: rowAccessRefused},
+		{Name: "amadeus 403 on every search", Args: fromAmadeus(amadeus(t, 200, 403, "error_401.json")), Want: step.ExitUsage, Row: rowAccessRefused},
+		{Name: "missing bucket", Args: append(synthetic("--out", missingBucket), s3...), Want: step.ExitUsage, Row: rowS3Access},
 		{Name: "wrong secret key", Args: append(synthetic("--out", out+"/denied.ndjson.gz"), s3...),
-			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
+			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage, Row: rowS3Access},
 
-		{Name: "amadeus 500", Args: fromAmadeus(amadeus(t, 200, 500, "error_500.json")), Want: step.ExitRetryable},
-		{Name: "amadeus 429", Args: fromAmadeus(amadeus(t, 200, 429, "error_429.json")), Want: step.ExitRetryable},
-		{Name: "amadeus timeout", Args: fromAmadeus(testenv.Frozen(t)), Want: step.ExitRetryable},
-		{Name: "amadeus down", Args: fromAmadeus(testenv.Refused(t)), Want: step.ExitRetryable},
+		{Name: "amadeus 500", Args: fromAmadeus(amadeus(t, 200, 500, "error_500.json")), Want: step.ExitRetryable, Row: rowProviderDown},
+		{Name: "amadeus 429", Args: fromAmadeus(amadeus(t, 200, 429, "error_429.json")), Want: step.ExitRetryable, Row: rowProviderDown},
+		{Name: "amadeus timeout", Args: fromAmadeus(testenv.Frozen(t)), Want: step.ExitRetryable, Row: rowProviderDown},
+		{Name: "amadeus down", Args: fromAmadeus(testenv.Refused(t)), Want: step.ExitRetryable, Row: rowProviderDown},
 		{Name: "s3 down", Args: synthetic("--out", "s3://lake/raw/b.ndjson.gz", "--s3-endpoint", testenv.Refused(t),
-			"--s3-max-attempts", "1"), Want: step.ExitRetryable},
+			"--s3-max-attempts", "1"), Want: step.ExitRetryable, Row: rowS3Down},
 
 		// The synthetic market has no exchange rate for the Icelandic króna.
-		{Name: "every search invalid", Args: synthetic("--currency", "ISK"), Want: step.ExitData},
+		{Name: "every search invalid", Args: synthetic("--currency", "ISK"), Want: step.ExitData, Row: rowAllInvalid},
 	})
 }

@@ -1,15 +1,32 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/farepipe/farepipe/internal/objstore"
+	"github.com/farepipe/farepipe/internal/raw"
 	"github.com/farepipe/farepipe/internal/step"
 	"github.com/farepipe/farepipe/internal/step/steptest"
+	"github.com/farepipe/farepipe/internal/synthetic"
 	"github.com/farepipe/farepipe/internal/testenv"
+	"github.com/farepipe/farepipe/internal/transform"
+)
+
+// The rows of README's exit-code table the cases show.
+const (
+	rowIndexed      = "indexed"
+	rowAllRejected  = "every record rejected (dead-lettered)"
+	rowUsage        = "bad flags"
+	rowMissingInput = "a missing input object"
+	rowS3Access     = "S3 AccessDenied, bad credentials or NoSuchBucket"
+	rowESDown       = "Elasticsearch down"
+	rowESAccess     = "Elasticsearch 401 or 403"
 )
 
 // TestExitCodes checks the exit code of each way index can fail before it
@@ -30,19 +47,32 @@ func TestExitCodes(t *testing.T) {
 		w.Write([]byte(`{"error":{"type":"security_exception","reason":"unable to authenticate user [farepipe]"},"status":401}`))
 	}))
 	defer unauthorized.Close()
+	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"error":{"type":"security_exception","reason":"action [indices:data/write/bulk] is unauthorized for user [farepipe]"},"status":403}`))
+	}))
+	defer forbidden.Close()
+	es := steptest.ES(t)
+	curated := curatedBatch(t)
 	esDown := testenv.Refused(t)
 
 	steptest.ExitCodes(t, app, []steptest.Case{
-		{Name: "no input", Args: []string{"--es-url", esDown}, Want: step.ExitUsage},
-		{Name: "bad chunk size", Args: []string{"--in", in, "--es-url", esDown, "--chunk-size", "0"}, Want: step.ExitUsage},
-		{Name: "bad es timeout", Args: []string{"--in", in, "--es-url", esDown, "--es-timeout", "-1s"}, Want: step.ExitUsage},
-		{Name: "missing input file", Args: []string{"--in", in + ".nope", "--es-url", esDown}, Want: step.ExitData},
-		{Name: "missing input object", Args: append([]string{"--in", inS3, "--es-url", esDown}, s3...), Want: step.ExitData},
-		{Name: "missing bucket", Args: append([]string{"--in", missingBucket, "--es-url", esDown}, s3...), Want: step.ExitUsage},
+		{Name: "indexed", Args: append([]string{"--in", curated}, es...), Want: step.ExitOK, Row: rowIndexed},
+		// The batch was fetched on 2026-11-22: every observation is older than the bound.
+		{Name: "every record rejected", Args: append([]string{"--in", curated, "--min-observed-at", "2026-12-01T00:00:00Z"}, es...),
+			Want: step.ExitData, Row: rowAllRejected},
+		{Name: "no input", Args: []string{"--es-url", esDown}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "bad chunk size", Args: []string{"--in", in, "--es-url", esDown, "--chunk-size", "0"}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "bad es timeout", Args: []string{"--in", in, "--es-url", esDown, "--es-timeout", "-1s"}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "missing input file", Args: []string{"--in", in + ".nope", "--es-url", esDown}, Want: step.ExitData, Row: rowMissingInput},
+		{Name: "missing input object", Args: append([]string{"--in", inS3, "--es-url", esDown}, s3...), Want: step.ExitData, Row: rowMissingInput},
+		{Name: "missing bucket", Args: append([]string{"--in", missingBucket, "--es-url", esDown}, s3...), Want: step.ExitUsage, Row: rowS3Access},
 		{Name: "wrong secret key", Args: append([]string{"--in", inS3, "--es-url", esDown}, s3...),
-			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
-		{Name: "elasticsearch down", Args: []string{"--in", in, "--es-url", esDown}, Want: step.ExitRetryable},
-		{Name: "elasticsearch 401", Args: []string{"--in", in, "--es-url", unauthorized.URL}, Want: step.ExitUsage},
+			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage, Row: rowS3Access},
+		{Name: "elasticsearch down", Args: []string{"--in", in, "--es-url", esDown}, Want: step.ExitRetryable, Row: rowESDown},
+		{Name: "elasticsearch 401", Args: []string{"--in", in, "--es-url", unauthorized.URL}, Want: step.ExitUsage, Row: rowESAccess},
+		{Name: "elasticsearch 403", Args: []string{"--in", in, "--es-url", forbidden.URL}, Want: step.ExitUsage, Row: rowESAccess},
 	})
 }
 
@@ -76,4 +106,32 @@ func TestFrozenServices(t *testing.T) {
 			t.Errorf("index against a frozen %s: exit %d after %v, want exit 1 within %v\n%s", tc.name, r.Code, r.Took, tc.limit, r.Out)
 		}
 	}
+}
+
+// curatedBatch transforms one synthetic answer, fetched on 2026-11-22,
+// into a curated object in a directory of the test's own and returns its
+// file:// URI.
+func curatedBatch(t *testing.T) string {
+	t.Helper()
+	prov := synthetic.New(synthetic.Config{Seed: 1, ObservedAt: time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)})
+	env, err := prov.Search(t.Context(), raw.Search{Origin: "ICN", Destination: "NRT", Departure: "2027-01-05", Adults: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := json.Marshal(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := objstore.NewDir(t.TempDir())
+	const key = "raw/source=synthetic/date=2026-11-22/batch.ndjson"
+	if err := dir.Put(t.Context(), key, bytes.NewReader(body), int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	curatedKey := transform.OutputKey(key, transform.AreaRaw, transform.AreaCurated)
+	res, err := transform.Object(t.Context(), dir, key, dir, curatedKey,
+		dir, transform.OutputKey(key, transform.AreaRaw, transform.AreaQuarantine), transform.Options{})
+	if err != nil || res.Observations == 0 {
+		t.Fatalf("transforming %s: %d observations, %v", key, res.Observations, err)
+	}
+	return dir.URI(curatedKey)
 }

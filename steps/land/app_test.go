@@ -19,6 +19,17 @@ func minio(t *testing.T) (flags []string, prefix string) {
 	return s3, "s3://" + env.Bucket + "/" + testenv.Unique(t, "land")
 }
 
+// The rows of README's exit-code table the cases show.
+const (
+	rowLanded       = "landed"
+	rowUsage        = "bad flags, or a local input file that does not exist"
+	rowS3Access     = "S3 AccessDenied, bad credentials or NoSuchBucket"
+	rowNotBatch     = "a batch that is not JSON envelopes with `fetched_at`"
+	rowMissingInput = "a missing input object"
+	rowKeyRefused   = "a key the store refuses (400)"
+	rowS3Down       = "S3 down"
+)
+
 // TestExitCodes lands batches into the real MinIO, or tries to, and checks
 // the exit code of each outcome, the one the WorkflowTemplate's retry rule
 // acts on.
@@ -28,24 +39,24 @@ func TestExitCodes(t *testing.T) {
 	u := testenv.Unique(t, "")
 	missingBucket := "s3://missing-" + u[len(u)-12:] + "/raw"
 	steptest.ExitCodes(t, app, []steptest.Case{
-		{Name: "landed", Args: append([]string{"--in", batch, "--to", prefix + "/ok"}, s3...), Want: step.ExitOK},
-		{Name: "no destination", Args: []string{"--in", batch}, Want: step.ExitUsage},
-		{Name: "unknown flag", Args: []string{"--in", batch, "--to", prefix, "--bucket", "x"}, Want: step.ExitUsage},
-		{Name: "missing input file", Args: []string{"--in", batches + "/nope.ndjson", "--to", prefix}, Want: step.ExitUsage},
-		{Name: "bad s3 timeout", Args: append([]string{"--in", batch, "--to", prefix, "--s3-timeout", "0s"}, s3...), Want: step.ExitUsage},
-		{Name: "missing bucket", Args: append([]string{"--in", batch, "--to", missingBucket}, s3...), Want: step.ExitUsage},
+		{Name: "landed", Args: append([]string{"--in", batch, "--to", prefix + "/ok"}, s3...), Want: step.ExitOK, Row: rowLanded},
+		{Name: "no destination", Args: []string{"--in", batch}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "unknown flag", Args: []string{"--in", batch, "--to", prefix, "--bucket", "x"}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "missing input file", Args: []string{"--in", batches + "/nope.ndjson", "--to", prefix}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "bad s3 timeout", Args: append([]string{"--in", batch, "--to", prefix, "--s3-timeout", "0s"}, s3...), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "missing bucket", Args: append([]string{"--in", batch, "--to", missingBucket}, s3...), Want: step.ExitUsage, Row: rowS3Access},
 		{Name: "wrong secret key", Args: append([]string{"--in", batch, "--to", prefix + "/denied"}, s3...),
-			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage},
-		{Name: "batch not json", Args: append([]string{"--in", batches + "/notjson.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
-		{Name: "batch without fetched_at", Args: append([]string{"--in", batches + "/nofetched.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
+			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage, Row: rowS3Access},
+		{Name: "batch not json", Args: append([]string{"--in", batches + "/notjson.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData, Row: rowNotBatch},
+		{Name: "batch without fetched_at", Args: append([]string{"--in", batches + "/nofetched.ndjson", "--to", prefix + "/bad"}, s3...), Want: step.ExitData, Row: rowNotBatch},
 		// Another producer's files are no batches: they belong under incoming/, for transform.
-		{Name: "plain answer", Args: append([]string{"--in", "../../examples/data/amadeus-answer.json", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
-		{Name: "fare rows", Args: append([]string{"--in", "../../examples/data/faresnap.csv", "--to", prefix + "/bad"}, s3...), Want: step.ExitData},
-		{Name: "missing input object", Args: append([]string{"--in", prefix + "/nope.ndjson", "--to", prefix + "/out"}, s3...), Want: step.ExitData},
+		{Name: "plain answer", Args: append([]string{"--in", "../../examples/data/amadeus-answer.json", "--to", prefix + "/bad"}, s3...), Want: step.ExitData, Row: rowNotBatch},
+		{Name: "fare rows", Args: append([]string{"--in", "../../examples/data/faresnap.csv", "--to", prefix + "/bad"}, s3...), Want: step.ExitData, Row: rowNotBatch},
+		{Name: "missing input object", Args: append([]string{"--in", prefix + "/nope.ndjson", "--to", prefix + "/out"}, s3...), Want: step.ExitData, Row: rowMissingInput},
 		// MinIO answers 400 XMinioInvalidObjectName to a key with an empty segment.
-		{Name: "key the store refuses", Args: append([]string{"--in", batch, "--to", prefix + "//refused"}, s3...), Want: step.ExitData},
+		{Name: "key the store refuses", Args: append([]string{"--in", batch, "--to", prefix + "//refused"}, s3...), Want: step.ExitData, Row: rowKeyRefused},
 		{Name: "s3 down", Args: []string{"--in", batch, "--to", "s3://lake/raw", "--s3-endpoint", testenv.Refused(t),
-			"--s3-max-attempts", "1"}, Want: step.ExitRetryable},
+			"--s3-max-attempts", "1"}, Want: step.ExitRetryable, Row: rowS3Down},
 	})
 }
 

@@ -14,6 +14,16 @@ import (
 	"github.com/farepipe/farepipe/internal/testenv"
 )
 
+// The rows of README's exit-code table the cases show.
+const (
+	rowTransformed  = "transformed"
+	rowUsage        = "bad flags"
+	rowS3Access     = "S3 AccessDenied, bad credentials or NoSuchBucket"
+	rowS3Down       = "S3 down"
+	rowPoison       = "a poison object: nothing in it could be processed"
+	rowMissingInput = "a missing input object, or one under `curated/`, `quarantine/` or `dead-letter/`"
+)
+
 // TestExitCodes transforms raw objects in the real MinIO, or tries to, and
 // checks the exit code of each outcome, the one the WorkflowTemplate's
 // retry rule acts on.
@@ -44,21 +54,21 @@ func TestExitCodes(t *testing.T) {
 	}
 
 	steptest.ExitCodes(t, func() *cli.App { return newApp(time.Now) }, []steptest.Case{
-		{Name: "transformed", Args: in(good), Want: step.ExitOK},
+		{Name: "transformed", Args: in(good), Want: step.ExitOK, Row: rowTransformed},
 
-		{Name: "no input", Args: s3, Want: step.ExitUsage},
-		{Name: "unknown flag", Args: in(good, "--bucket", "x"), Want: step.ExitUsage},
-		{Name: "bad s3 timeout", Args: in(good, "--s3-timeout", "0s"), Want: step.ExitUsage},
-		{Name: "missing bucket", Args: in(missingBucket), Want: step.ExitUsage},
+		{Name: "no input", Args: s3, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "unknown flag", Args: in(good, "--bucket", "x"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "bad s3 timeout", Args: in(good, "--s3-timeout", "0s"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "missing bucket", Args: in(missingBucket), Want: step.ExitUsage, Row: rowS3Access},
 		{Name: "wrong secret key", Args: in(good), Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"},
-			Want: step.ExitUsage},
+			Want: step.ExitUsage, Row: rowS3Access},
 
 		{Name: "s3 down", Args: []string{"--in", good, "--s3-endpoint", testenv.Refused(t), "--s3-max-attempts", "1"},
-			Want: step.ExitRetryable},
+			Want: step.ExitRetryable, Row: rowS3Down},
 
-		{Name: "poison object", Args: in(poison), Want: step.ExitData},
-		{Name: "missing input object", Args: in(store.URI(prefix + "nope.ndjson")), Want: step.ExitData},
+		{Name: "poison object", Args: in(poison), Want: step.ExitData, Row: rowPoison},
+		{Name: "missing input object", Args: in(store.URI(prefix + "nope.ndjson")), Want: step.ExitData, Row: rowMissingInput},
 		{Name: "output area as input", Args: in(store.URI(strings.Replace(prefix, "/raw/", "/curated/", 1) + "good.ndjson")),
-			Want: step.ExitData},
+			Want: step.ExitData, Row: rowMissingInput},
 	})
 }

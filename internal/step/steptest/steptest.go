@@ -46,12 +46,26 @@ type Case struct {
 	Args []string
 	Env  map[string]string // set for this run only
 	Want int
+	// Row is the situation of README's exit-code table this case shows;
+	// empty for a case the table does not speak of.
+	Row string
 }
 
 // ExitCodes runs each case as a subtest on an app from newApp and checks
-// its exit code.
+// its exit code, and checks the cases against the rows of README's
+// exit-code table for the app's name (see checkRows).
 func ExitCodes(t *testing.T, newApp func() *cli.App, cases []Case) {
 	t.Helper()
+	StepExitCodes(t, newApp().Name, newApp, cases)
+}
+
+// StepExitCodes is ExitCodes for the step README calls step, such as
+// "farepipe run", whose cases' Args start with the subcommand.
+func StepExitCodes(t *testing.T, step string, newApp func() *cli.App, cases []Case) {
+	t.Helper()
+	for _, m := range mismatches(step, ReadRows(t), cases) {
+		t.Error(m)
+	}
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			for k, v := range tc.Env {

@@ -21,8 +21,8 @@ images: ## build the step and CLI images as OCI tarballs in bin/images (TAG=dev)
 	hack/images.sh
 
 .PHONY: lint-manifests
-lint-manifests: ## check workflows/, events/ and deploy/ (every overlay rendered) with farepipe lint
-	go run ./cmd/farepipe lint workflows events deploy
+lint-manifests: ## check workflows/, events/, deploy/base and deploy/overlays (each overlay rendered) with farepipe lint
+	go run ./cmd/farepipe lint workflows events deploy/base deploy/overlays
 
 .PHONY: test
 test: ## run every test against real MinIO and Elasticsearch (builds them the first time)
@@ -35,6 +35,11 @@ unit: ## run the unit tests only (no services)
 .PHONY: e2e
 e2e: ## end-to-end tests on a real single-node Kubernetes with Argo (hack/cluster.sh; first run builds it)
 	hack/e2e.sh
+
+.PHONY: cluster
+cluster: ## a local playground (as root): single-node Kubernetes with Argo and the farepipe stack (then evaluate hack/cluster.sh env)
+	hack/cluster.sh up --with-farepipe >/dev/null
+	@echo 'ready: eval "$$(hack/cluster.sh env)", then see "On one machine" in README.md' >&2
 
 .PHONY: demo
 demo: build ## bring up the local stack and run the whole pipeline on synthetic fares

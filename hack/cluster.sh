@@ -7,6 +7,9 @@
 # kind.sh) in hack/cluster/argo. See hack/README.md.
 #
 #   eval "$(hack/cluster.sh up)"       build if needed, start, print the env
+#   hack/cluster.sh up --with-farepipe also the farepipe stack, ready to use
+#                                      (images, deploy/overlays/local, the
+#                                      services, Secret, bucket notifications)
 #   hack/cluster.sh env                print the env (export lines) only
 #   hack/cluster.sh status             say what is running
 #   hack/cluster.sh import IMG.tar...  import image archives into containerd
@@ -81,7 +84,7 @@ KUBECTL="$(command -v kubectl || true)"
 [[ -n "$KUBECTL" ]] || KUBECTL="$K8S_BIN/kubectl"
 
 usage() {
-	log "usage: $0 up|down|env|status|build|smoke|import IMAGE.tar..."
+	log "usage: $0 up [--with-farepipe]|down|env|status|build|smoke|import IMAGE.tar..."
 	exit 2
 }
 
@@ -126,6 +129,8 @@ source "$CL_SRC/lib/argo.sh"
 source "$CL_SRC/lib/down.sh"
 # shellcheck source=hack/cluster/lib/import.sh
 source "$CL_SRC/lib/import.sh"
+# shellcheck source=hack/cluster/lib/farepipe.sh
+source "$CL_SRC/lib/farepipe.sh"
 
 # ---------------------------------------------------------------- env, status
 
@@ -144,6 +149,15 @@ print_env() {
 		FAREPIPE_EXECUTOR_IMAGE "$EXECUTOR_IMAGE" \
 		FAREPIPE_BUSYBOX_IMAGE "$BUSYBOX_IMAGE" \
 		FAREPIPE_EVENTBUS default
+	# argo and kubectl on PATH, once however often this is evaluated.
+	local dir
+	dir="$(path_dir)"
+	# shellcheck disable=SC2016 # $PATH expands where the line is evaluated
+	printf 'case ":$PATH:" in *:%q:*) ;; *) export PATH=%q:"$PATH" ;; esac\n' "$dir" "$dir"
+	# The services' settings (S3, Elasticsearch, SQS, credentials), and
+	# the S3 endpoint for the aws CLI.
+	"$FP_ROOT/hack/services.sh" env
+	printf 'export AWS_ENDPOINT_URL_S3=%q\n' "http://127.0.0.1:$FP_S3_PORT"
 }
 
 cmd_status() {
@@ -190,7 +204,13 @@ main() {
 	local cmd=$1
 	shift
 	case "$cmd" in
-	up) (($# == 0)) || usage; cmd_up ;;
+	up)
+		case "$*" in
+		"") cmd_up false ;;
+		--with-farepipe) cmd_up true ;;
+		*) usage ;;
+		esac
+		;;
 	down) (($# == 0)) || usage; cmd_down ;;
 	env) (($# == 0)) || usage; print_env ;;
 	status) (($# == 0)) || usage; cmd_status ;;

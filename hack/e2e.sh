@@ -4,17 +4,18 @@
 # with MinIO, Elasticsearch and ElasticMQ from services.sh:
 #
 #   1. makes a run directory, $FAREPIPE_CACHE/e2e/run-<time>,
-#   2. brings the cluster up, builds the step images and imports them,
-#   3. applies the real manifests (e2e/overlay: workflows/ and events/ with
-#      the local component) and the S3 credentials Secret,
-#   4. starts a set of services of its own, in the run directory and on
+#   2. brings the cluster and the stack up with cluster.sh up
+#      --with-farepipe, as make cluster does: the step and API images, the
+#      real manifests (e2e/overlay: deploy/overlays/local on the ports
+#      below), a set of services of its own, in the run directory and on
 #      ports of its own (E2E_*_PORT, the ones e2e/overlay names), with
 #      MinIO's webhook notification target pointing at the farepipe-webhook
-#      EventSource (MinIO reads its targets at start); the set on the
-#      default ports, shared by others, is never stopped or restarted,
-#   5. runs the tests, printing a line per test (the whole output goes to
+#      EventSource (MinIO reads its targets at start), the S3 credentials
+#      Secret and the bucket notifications; the set on the default ports,
+#      shared by others, is never stopped or restarted,
+#   3. runs the tests, printing a line per test (the whole output goes to
 #      go-test.log in the run directory),
-#   6. stops its services, and the cluster if it started it. On success the
+#   4. stops its services, and the cluster if it started it. On success the
 #      run directory is deleted; on failure it keeps the logs of the
 #      services, the cluster's processes and pods, and what kubectl saw,
 #      and the script prints where.
@@ -93,31 +94,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cluster_env="$(hack/cluster.sh up)" # a failed start ends the script here
-eval "$cluster_env"
-hack/images.sh >&2
-hack/cluster.sh import bin/images/fetch.tar bin/images/land.tar bin/images/transform.tar bin/images/index.tar >&2
-
-kubectl apply -k e2e/overlay >&2
-log "waiting for the webhook EventSource service..."
-ip=""
-for _ in {1..120}; do
-	ip="$(kubectl -n argo get svc farepipe-webhook-eventsource-svc -o jsonpath='{.spec.clusterIP}' 2>/dev/null || true)"
-	[[ -n "$ip" ]] && break
-	sleep 1
-done
-[[ -n "$ip" ]] || die "the farepipe-webhook EventSource has no service"
-webhook="http://$ip:12000/raw"
-
-# MinIO learns its notification targets at start: the run's own services
-# start now, with the webhook target set.
+# cluster.sh up --with-farepipe brings up the cluster and the stack as a
+# user's make cluster does, with e2e/overlay (the ports above) and this
+# run's services, which it starts with MinIO's webhook target set.
 services_started=true
-env_lines="$(MINIO_NOTIFY_WEBHOOK_ENABLE_FAREPIPE=on MINIO_NOTIFY_WEBHOOK_ENDPOINT_FAREPIPE="$webhook" hack/services.sh up)"
-eval "$env_lines"
-kubectl -n argo create secret generic farepipe-s3 \
-	--from-literal=access-key-id="$AWS_ACCESS_KEY_ID" --from-literal=secret-access-key="$AWS_SECRET_ACCESS_KEY" \
-	--dry-run=client -o yaml | kubectl apply -f - >&2
-kubectl -n argo wait --for=condition=Available deployment --all --timeout=180s >&2
+cluster_env="$(FAREPIPE_OVERLAY=e2e/overlay hack/cluster.sh up --with-farepipe)" # a failed start ends the script here
+eval "$cluster_env"
+ip="$(kubectl -n argo get svc farepipe-webhook-eventsource-svc -o jsonpath='{.spec.clusterIP}')"
+webhook="http://$ip:12000/raw"
 
 export FAREPIPE_E2E_WEBHOOK="$webhook"
 # One line per test and its messages (continuation lines too);

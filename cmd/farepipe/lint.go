@@ -13,7 +13,7 @@ import (
 )
 
 // defaultLintPaths are the manifests farepipe lint checks when given none.
-var defaultLintPaths = []string{"workflows", "events", "deploy"}
+var defaultLintPaths = []string{"workflows", "events", "deploy/base", "deploy/overlays"}
 
 // lintCommand checks the Argo manifests. Its exit code follows linters
 // (go vet, argo lint) rather than the steps: 0 clean, 1 findings, 2 usage
@@ -21,7 +21,7 @@ var defaultLintPaths = []string{"workflows", "events", "deploy"}
 func lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
-		Usage:     "check the Argo Workflows and Argo Events manifests (default: workflows/, events/ and deploy/)",
+		Usage:     "check the Argo Workflows and Argo Events manifests (default: workflows/, events/, deploy/base and deploy/overlays/)",
 		ArgsUsage: "[PATH...]",
 		Description: "Decodes every resource strictly, runs Argo Workflows' validation with templateRefs resolved\n" +
 			"between the files, and applies farepipe's rules (retries, deadlines, resources, security\n" +

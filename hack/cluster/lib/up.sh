@@ -98,7 +98,9 @@ node_ready() {
 	[[ "$(kc get node "$NODE_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
 }
 
+# cmd_up starts the cluster; with true as $1, also the farepipe stack.
 cmd_up() {
+	local with_farepipe=$1
 	need_root up
 	lock_cluster
 	local started=$SECONDS
@@ -126,6 +128,9 @@ cmd_up() {
 		sleep 0.5
 	done
 	wait_rollouts
+	if $with_farepipe; then
+		up_farepipe
+	fi
 	log "cluster up in $((SECONDS - started))s; logs in $LOGS"
 	print_env
 }

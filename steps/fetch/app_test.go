@@ -103,3 +103,7 @@ func TestExitCodes(t *testing.T) {
 		{Name: "every search invalid", Args: synthetic("--currency", "ISK"), Want: step.ExitData, Row: rowAllInvalid},
 	})
 }
+
+// TestConfigReference checks the flags of fetch against README's
+// configuration reference.
+func TestConfigReference(t *testing.T) { steptest.Reference(t, "fetch", app().Flags) }

@@ -135,3 +135,7 @@ func curatedBatch(t *testing.T) string {
 	}
 	return dir.URI(curatedKey)
 }
+
+// TestConfigReference checks the flags of index against README's
+// configuration reference.
+func TestConfigReference(t *testing.T) { steptest.Reference(t, "index", app().Flags) }

@@ -74,3 +74,7 @@ func TestFrozenStore(t *testing.T) {
 		t.Errorf("land against a frozen store: exit %d after %v, want exit 1 within a few timeouts of 200ms\n%s", r.Code, r.Took, r.Out)
 	}
 }
+
+// TestConfigReference checks the flags of land against README's
+// configuration reference.
+func TestConfigReference(t *testing.T) { steptest.Reference(t, "land", app().Flags) }

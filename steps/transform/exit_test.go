@@ -72,3 +72,7 @@ func TestExitCodes(t *testing.T) {
 			Want: step.ExitData, Row: rowMissingInput},
 	})
 }
+
+// TestConfigReference checks the flags of transform against README's
+// configuration reference.
+func TestConfigReference(t *testing.T) { steptest.Reference(t, "transform", newApp(time.Now).Flags) }

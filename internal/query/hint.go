@@ -22,12 +22,6 @@ type Alternative struct {
 	Values []string
 }
 
-// metricsPlan's trip options.
-func (p metricsPlan) trip() trip {
-	return trip{origin: p.Origin, destination: p.Destination, dates: p.dates, oneWay: p.OneWay, cabin: p.Cabin,
-		nonStop: p.NonStop, currency: p.Currency, adults: p.Adults}
-}
-
 // alternatives runs one search of index for the trip options of t whose
 // other values have fares: for each option, the fares that match every
 // filter but that option's (filtersWithout gives them), counted by the

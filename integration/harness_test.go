@@ -17,6 +17,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
+	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/testenv"
 )
@@ -75,41 +76,11 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-// deleteIndices removes the test's indices and templates. Elasticsearch
-// refuses wildcard deletes by default, so the names are resolved first.
+// deleteIndices removes the test's indices, templates and lifecycle
+// policy.
 func (e *env) deleteIndices() {
-	ctx := context.Background()
-	ignore := true
-	res, err := esapi.IndicesGetRequest{Index: []string{e.prefix + "-*"}, IgnoreUnavailable: &ignore,
-		AllowNoIndices: &ignore}.Do(ctx, e.es)
-	if err != nil {
-		e.t.Logf("listing indices of %s: %v", e.prefix, err)
-		return
-	}
-	var indices map[string]any
-	err = json.NewDecoder(res.Body).Decode(&indices)
-	res.Body.Close()
-	if err != nil {
-		e.t.Logf("listing indices of %s: %v", e.prefix, err)
-	}
-	var names []string
-	for name := range indices {
-		names = append(names, name)
-	}
-	if len(names) > 0 {
-		res, err := esapi.IndicesDeleteRequest{Index: names}.Do(ctx, e.es)
-		if err != nil || res.IsError() {
-			e.t.Errorf("deleting indices %v: %v %v", names, err, res)
-		}
-		if err == nil {
-			res.Body.Close()
-		}
-	}
-	for _, name := range []string{e.prefix + "-observations", e.prefix + "-latest"} {
-		res, err := esapi.IndicesDeleteIndexTemplateRequest{Name: name}.Do(ctx, e.es)
-		if err == nil {
-			res.Body.Close()
-		}
+	if err := esindex.DeletePrefix(context.Background(), e.es, e.prefix); err != nil {
+		e.t.Errorf("deleting %s: %v", e.prefix, err)
 	}
 }
 

@@ -15,6 +15,6 @@ func app() *cli.App {
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError:    func(_ *cli.Context, err error, _ bool) error { return step.Usage(err) },
-		Commands:        []*cli.Command{runCommand(), ingestCommand(), calendarCommand(), insightCommand(), serveCommand(), repairCommand(), lintCommand()},
+		Commands:        []*cli.Command{runCommand(), ingestCommand(), calendarCommand(), insightCommand(), serveCommand(), repairCommand(), esCommand(), lintCommand()},
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/elastic/go-elasticsearch/v8"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
 
+	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/testenv"
 )
 
@@ -21,7 +21,7 @@ func TestIngestCommand(t *testing.T) {
 	t.Parallel()
 	url := testenv.ES(t)
 	prefix := testenv.Unique(t, "ingest")
-	t.Cleanup(func() { deleteIndices(t, url, prefix, "2026.11") })
+	t.Cleanup(func() { deleteIndices(t, url, prefix) })
 	dir := t.TempDir()
 	rows, err := os.ReadFile("../../examples/data/faresnap.csv")
 	if err != nil {
@@ -56,25 +56,15 @@ func TestIngestCommand(t *testing.T) {
 	}
 }
 
-// deleteIndices removes the latest index, the change-log indices of the
-// given months and the templates of prefix.
-func deleteIndices(t *testing.T, url, prefix string, months ...string) {
+// deleteIndices removes everything of prefix: indices, templates and
+// lifecycle policy.
+func deleteIndices(t *testing.T, url, prefix string) {
 	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{url}})
 	if err != nil {
 		t.Error(err)
 		return
 	}
-	names := []string{prefix + "-latest"}
-	for _, m := range months {
-		names = append(names, prefix+"-observations-"+m)
-	}
-	ignore := true
-	if res, err := (esapi.IndicesDeleteRequest{Index: names, IgnoreUnavailable: &ignore}).Do(context.Background(), es); err == nil {
-		res.Body.Close()
-	}
-	for _, name := range []string{prefix + "-observations", prefix + "-latest"} {
-		if res, err := (esapi.IndicesDeleteIndexTemplateRequest{Name: name}).Do(context.Background(), es); err == nil {
-			res.Body.Close()
-		}
+	if err := esindex.DeletePrefix(context.Background(), es, prefix); err != nil {
+		t.Error(err)
 	}
 }

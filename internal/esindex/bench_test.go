@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -261,36 +260,11 @@ func countDocs(b *testing.B, es esapi.Transport, pattern string) int {
 	return out.Count
 }
 
-// deletePrefix deletes the indices and index templates of prefix. The node
-// refuses wildcard deletes, so the indices are listed first and deleted by
-// name.
+// deletePrefix deletes everything of prefix; b's context has ended by
+// now.
 func deletePrefix(b *testing.B, es esapi.Transport, prefix string) {
-	ctx := context.Background() // b's context has ended by now
-	res, err := esapi.IndicesGetRequest{Index: []string{prefix + "-*"}}.Do(ctx, es)
-	if err != nil {
-		b.Errorf("listing indices %s-*: %v", prefix, err)
-		return
-	}
-	var indices map[string]json.RawMessage
-	err = json.NewDecoder(res.Body).Decode(&indices)
-	res.Body.Close()
-	if err != nil || res.IsError() {
-		b.Errorf("listing indices %s-*: HTTP %d %v", prefix, res.StatusCode, err)
-		return
-	}
-	var names []string
-	for name := range indices {
-		names = append(names, name)
-	}
-	if len(names) > 0 {
-		if err := do(ctx, es, esapi.IndicesDeleteRequest{Index: names}); err != nil {
-			b.Errorf("deleting %s: %v", strings.Join(names, ","), err)
-		}
-	}
-	for _, t := range []string{prefix + "-observations", prefix + "-latest"} {
-		if err := do(ctx, es, esapi.IndicesDeleteIndexTemplateRequest{Name: t}); err != nil {
-			b.Errorf("deleting index template %s: %v", t, err)
-		}
+	if err := DeletePrefix(context.Background(), es, prefix); err != nil {
+		b.Error(err)
 	}
 }
 

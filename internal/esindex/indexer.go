@@ -102,7 +102,7 @@ const queuedItems = 1024
 func (ix *Indexer) Index(ctx context.Context, r io.Reader) (Summary, error) {
 	rn := ix.newRun()
 	defer rn.snd.close(context.WithoutCancel(ctx))
-	if err := EnsureTemplates(ctx, ix.es, ix.cfg.Prefix); err != nil {
+	if err := rn.start(ctx); err != nil {
 		return rn.sum, err
 	}
 	nr, err := ndjson.NewReader(r)
@@ -160,6 +160,18 @@ func (ix *Indexer) newRun() *run {
 		chunk: make([]fare.Observation, 0, ix.cfg.ChunkSize),
 		snd: &sender{newBulk: newBulk, dec: dec, maxRetries: ix.cfg.MaxRetries,
 			backoff: ix.cfg.Backoff, maxBackoff: ix.cfg.MaxBackoff, sleep: sleepCtx}}
+}
+
+// start makes sure the templates are there and reads the retention floor.
+func (rn *run) start(ctx context.Context) error {
+	if err := EnsureTemplates(ctx, rn.es, rn.cfg.Prefix); err != nil {
+		return err
+	}
+	floor, err := ReadFloor(ctx, rn.es, rn.cfg.Prefix)
+	if !floor.IsZero() {
+		rn.floor = floor.UnixMilli()
+	}
+	return err
 }
 
 // add takes one valid observation, and folds a round once a chunk is full.

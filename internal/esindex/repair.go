@@ -101,6 +101,9 @@ func (ix *Indexer) Repair(ctx context.Context, r Repair, report func(Repaired) e
 	}
 	rn := ix.newRun()
 	defer rn.snd.close(context.WithoutCancel(ctx))
+	if err := rn.start(ctx); err != nil {
+		return sum, err
+	}
 	rn.repair = &r
 	rn.report = report
 	for start := 0; start < len(ids); start += ix.cfg.ChunkSize {

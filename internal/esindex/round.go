@@ -32,6 +32,10 @@ type run struct {
 	ids     []string
 	mget    []byte // _mget request and response bodies
 
+	// floor is the first instant, in Unix milliseconds, of the change
+	// log's retention (ReadFloor): no change-log write goes before it.
+	floor int64
+
 	repair     *Repair // set when the run repairs series rather than indexing
 	report     func(Repaired) error
 	repaired   RepairSummary
@@ -158,6 +162,9 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 			return nil, err
 		}
 		for _, e := range upserts {
+			if e.at < rn.floor {
+				continue // its month was pruned
+			}
 			o, err := rn.upsertOp(&s.cur.Key, s.id, e, s.cur.Gen)
 			if err != nil {
 				return nil, err
@@ -165,6 +172,9 @@ func (rn *run) finishPending(ctx context.Context, todo []*series) ([]*series, er
 			ops, owners = append(ops, o), append(owners, s)
 		}
 		for _, at := range deletes {
+			if at < rn.floor {
+				continue
+			}
 			ops, owners = append(ops, rn.deleteOp(s.id, at, s.cur.Gen)), append(owners, s)
 		}
 	}
@@ -253,6 +263,9 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 				}
 			}
 			for j, e := range s.plan.upserts {
+				if e.at < rn.floor {
+					continue // its month was pruned: the history keeps it
+				}
 				o, err := rn.upsertOp(&s.plan.latest.Key, s.id, e, s.plan.latest.Gen)
 				if err != nil {
 					return nil, err
@@ -261,6 +274,9 @@ func (rn *run) commit(ctx context.Context, todo []*series) ([]*series, error) {
 				logOwners = append(logOwners, s)
 			}
 			for _, at := range s.plan.deletes {
+				if at < rn.floor {
+					continue
+				}
 				logOps, logFresh = append(logOps, rn.deleteOp(s.id, at, s.plan.latest.Gen)), append(logFresh, false)
 				logOwners = append(logOwners, s)
 			}

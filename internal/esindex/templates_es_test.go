@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -31,14 +32,8 @@ func TestVersion2IndicesTakeTheMixAndBreakdown(t *testing.T) {
 	at := time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC)
 	obsIndex := ObservationsIndex(prefix, at)
 	t.Cleanup(func() {
-		ignore := true
-		if res, err := (esapi.IndicesDeleteRequest{Index: []string{LatestIndex(prefix), obsIndex}, IgnoreUnavailable: &ignore}).Do(ctx, es); err == nil {
-			res.Body.Close()
-		}
-		for _, name := range []string{prefix + "-observations", prefix + "-latest"} {
-			if res, err := (esapi.IndicesDeleteIndexTemplateRequest{Name: name}).Do(ctx, es); err == nil {
-				res.Body.Close()
-			}
+		if err := DeletePrefix(context.WithoutCancel(ctx), es, prefix); err != nil {
+			t.Error(err)
 		}
 	})
 
@@ -51,7 +46,11 @@ func TestVersion2IndicesTakeTheMixAndBreakdown(t *testing.T) {
 		{prefix + "-observations", ObservationsPattern(prefix), v2Obs, changeLogSettings, obsIndex},
 		{prefix + "-latest", LatestIndex(prefix), v2Latest, "", LatestIndex(prefix)},
 	} {
-		body := bytes.Replace(template(tm.pattern, tm.fields, tm.settings), []byte(`"version": 3`), []byte(`"version": 2`), 1)
+		body := bytes.Replace(template(tm.pattern, tm.fields, tm.settings),
+			[]byte(fmt.Sprintf(`"version": %d`, TemplateVersion)), []byte(`"version": 2`), 1)
+		if bytes.Contains(body, []byte(fmt.Sprintf(`"version": %d`, TemplateVersion))) {
+			t.Fatal("could not set the template's version to 2")
+		}
 		if err := send(ctx, es, esapi.IndicesPutIndexTemplateRequest{Name: tm.name, Body: bytes.NewReader(body)}, "putting "+tm.name); err != nil {
 			t.Fatal(err)
 		}

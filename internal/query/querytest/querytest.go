@@ -8,13 +8,10 @@ package querytest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"sort"
 	"testing"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/fare"
@@ -94,28 +91,7 @@ func Obs(t testing.TB, key fare.SeriesKey, at, price string) fare.Observation {
 // cleanup deletes the test's indices and templates by exact name:
 // Elasticsearch 8 refuses wildcard deletes.
 func (e *Env) cleanup() {
-	ctx := context.Background()
-	names := []string{esindex.LatestIndex(e.Prefix)}
-	for n := range e.months {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	ignore := true
-	res, err := esapi.IndicesDeleteRequest{Index: names, IgnoreUnavailable: &ignore}.Do(ctx, e.ES)
-	if err != nil {
-		e.t.Errorf("querytest: deleting %v: %v", names, err)
-		return
-	}
-	if res.IsError() {
-		var body map[string]any
-		_ = json.NewDecoder(res.Body).Decode(&body)
-		e.t.Errorf("querytest: deleting %v: %s %v", names, res.Status(), body)
-	}
-	res.Body.Close()
-	for _, name := range []string{e.Prefix + "-observations", e.Prefix + "-latest"} {
-		res, err := esapi.IndicesDeleteIndexTemplateRequest{Name: name}.Do(ctx, e.ES)
-		if err == nil {
-			res.Body.Close()
-		}
+	if err := esindex.DeletePrefix(context.Background(), e.ES, e.Prefix); err != nil {
+		e.t.Errorf("querytest: %v", err)
 	}
 }

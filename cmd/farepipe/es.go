@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/esindex"
@@ -46,12 +47,18 @@ func esCommand() *cli.Command {
 	}
 }
 
-func esStatus(c *cli.Context) error {
+// esTarget is the index prefix and Elasticsearch client the flags name.
+func esTarget(c *cli.Context) (string, *elasticsearch.Client, error) {
 	prefix, err := step.IndexPrefix(c)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	es, err := step.ESClient(c)
+	return prefix, es, err
+}
+
+func esStatus(c *cli.Context) error {
+	prefix, es, err := esTarget(c)
 	if err != nil {
 		return err
 	}
@@ -88,11 +95,7 @@ func printStatus(w io.Writer, st esindex.Status) {
 }
 
 func esApply(c *cli.Context) error {
-	prefix, err := step.IndexPrefix(c)
-	if err != nil {
-		return err
-	}
-	es, err := step.ESClient(c)
+	prefix, es, err := esTarget(c)
 	if err != nil {
 		return err
 	}
@@ -108,16 +111,12 @@ func esApply(c *cli.Context) error {
 }
 
 func esPrune(c *cli.Context) error {
-	prefix, err := step.IndexPrefix(c)
-	if err != nil {
-		return err
-	}
 	v := c.String("retention")
 	retention, err := parseRetention(v)
 	if err != nil {
 		return step.Usagef("--retention %q: %v", v, err)
 	}
-	es, err := step.ESClient(c)
+	prefix, es, err := esTarget(c)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func TestREADMECommands(t *testing.T) {
 		t.Fatalf("README's commands: %v\n%s", err, text)
 	}
 	for _, want := range []string{
-		"Outputs:", "planned:", "written:", "landed:", // argo submit --watch
+		"Output Parameters:", "planned:", "written:", "count:", // argo submit --watch
 		"/main.log",                 // archived step logs
 		"farepipe-collect-schedule", // argo cron list
 		`"count":`,                  // the calendar

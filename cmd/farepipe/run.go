@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -57,10 +59,11 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	prov, err := step.Provider(c, observedAt)
+	base, err := step.Provider(c, observedAt)
 	if err != nil {
 		return err
 	}
+	prov := step.WatchAccess(base)
 	prefix, err := step.IndexPrefix(c)
 	if err != nil {
 		return err
@@ -91,8 +94,11 @@ func runPipeline(c *cli.Context) error {
 	}
 	fmt.Fprintf(out, "fetch      %d searches: %d answered, %d refused, %d failed (%s, %s)\n",
 		fs.Planned, fs.Fetched, fs.Refused, fs.Failed, prov.Name(), since(start))
+	if err := prov.Outcome(fs); err != nil {
+		return err
+	}
 	if fs.Written() == 0 {
-		return step.Retryable(fmt.Errorf("no search answered"))
+		return step.Retryable(fmt.Errorf("no search answered: %d over the request budget", fs.OverBudget))
 	}
 
 	// land
@@ -155,35 +161,48 @@ func ingestObject(c *cli.Context, log *slog.Logger, es *elasticsearch.Client, pr
 		return step.Data(fmt.Errorf("no record could be processed, see %s", tr.Quarantine))
 	}
 
-	// index
-	start = time.Now()
-	var dead int
-	ix, err := esindex.New(es, esindex.Config{Prefix: prefix, Refresh: true, Logger: log,
-		DeadLetter: func(dl esindex.DeadLetter) error {
-			dead++
-			log.Warn("dead letter", "id", dl.ID, "status", dl.Status, "reason", dl.Reason)
-			return nil
-		}})
+	return indexObject(c.Context, out, log, es, prefix, store, curatedKey)
+}
+
+// indexObject indexes the curated object under key of store as the index
+// step does: the records rejected for good go to the dead-letter object of
+// the same key rule, in the same store, and the run ends with the same
+// exit code. It prints what it did to out.
+func indexObject(ctx context.Context, out io.Writer, log *slog.Logger, es *elasticsearch.Client, prefix string, store objstore.Store, key string) error {
+	start := time.Now()
+	dl, err := step.NewDeadLetters()
 	if err != nil {
 		return err
 	}
-	curated, _, err := store.Get(c.Context, curatedKey)
+	defer dl.Discard()
+	ix, err := esindex.New(es, esindex.Config{Prefix: prefix, Refresh: true, Logger: log, DeadLetter: dl.Add})
 	if err != nil {
 		return err
+	}
+	curated, _, err := store.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", store.URI(key), err)
 	}
 	defer curated.Close()
-	is, err := ix.Index(c.Context, curated)
+	is, err := ix.Index(ctx, curated)
 	if err != nil {
 		return err
+	}
+	dlURI := ""
+	if dl.Count() > 0 {
+		dlKey := transform.OutputKey(key, transform.AreaCurated, transform.AreaDeadLetter)
+		if dlURI, err = dl.Store(ctx, store, dlKey, store.URI(key)); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(out, "index      %d observations: %d new change points, %d unchanged, %d duplicate, %d rejected, %d failed (%s)\n",
 		is.Read, is.Count(esindex.Created), is.Count(esindex.Unchanged), is.Count(esindex.Duplicate),
 		is.Count(esindex.DeadLettered), is.Count(esindex.Failed), since(start))
 	fmt.Fprintf(out, "           %d series updated in %s\n", is.Latest, esindex.LatestIndex(prefix))
-	if !is.Complete() {
-		return step.Retryable(fmt.Errorf("%d observations and %d writes could not be done yet", is.Count(esindex.Failed), is.WritesFailed))
+	if dlURI != "" {
+		fmt.Fprintf(out, "           dead letters: %s\n", dlURI)
 	}
-	return nil
+	return step.IndexOutcome(is, dlURI)
 }
 
 // openStore opens the --dir directory or the --bucket bucket.

@@ -61,15 +61,15 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	dl, err := newDeadLetters()
+	dl, err := step.NewDeadLetters()
 	if err != nil {
 		return err
 	}
-	defer dl.discard()
+	defer dl.Discard()
 
 	ix, err := esindex.New(es, esindex.Config{
 		Prefix: prefix, ChunkSize: c.Int("chunk-size"), MaxRetries: c.Int("max-retries"),
-		Refresh: c.Bool("refresh"), Logger: log, DeadLetter: dl.add, Times: times,
+		Refresh: c.Bool("refresh"), Logger: log, DeadLetter: dl.Add, Times: times,
 	})
 	if err != nil {
 		return err
@@ -84,8 +84,8 @@ func run(c *cli.Context) error {
 		return err
 	}
 	dlURI := ""
-	if dl.count > 0 {
-		if dlURI, err = dl.store(c.Context, dlStore, dlKey, in.URI(inKey)); err != nil {
+	if dl.Count() > 0 {
+		if dlURI, err = dl.Store(c.Context, dlStore, dlKey, in.URI(inKey)); err != nil {
 			return err
 		}
 	}
@@ -104,14 +104,5 @@ func run(c *cli.Context) error {
 		"latest_written", sum.Latest, "writes_failed", sum.WritesFailed, "retries", sum.Retries, "dead_letter", dlURI)
 	fmt.Fprintln(c.App.Writer, sum.String())
 
-	switch {
-	case !sum.Accounted():
-		return fmt.Errorf("internal error: %d records read but %s", sum.Read, sum.String())
-	case !sum.Complete():
-		return step.Retryable(fmt.Errorf("%d observations and %d writes could not be done yet; running again will finish them",
-			sum.Count(esindex.Failed), sum.WritesFailed))
-	case sum.Read > 0 && sum.Count(esindex.DeadLettered) == sum.Read:
-		return step.Data(fmt.Errorf("every one of %d records was rejected, see %s", sum.Read, dlURI))
-	}
-	return nil
+	return step.IndexOutcome(sum, dlURI)
 }

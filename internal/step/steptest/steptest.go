@@ -23,8 +23,9 @@ type Result struct {
 }
 
 // Run runs app with args (without the program name) and logs at level
-// error. The run is cancelled after a minute, so that a step that hangs
-// fails the test instead of hanging it.
+// error; when args start with a command of app, the command does. The run
+// is cancelled after a minute, so that a step that hangs fails the test
+// instead of hanging it.
 func Run(t testing.TB, app *cli.App, args ...string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
@@ -32,7 +33,12 @@ func Run(t testing.TB, app *cli.App, args ...string) Result {
 	var out bytes.Buffer
 	app.Writer, app.ErrWriter = &out, &out
 	start := time.Now()
-	err := app.RunContext(ctx, append([]string{app.Name, "--" + step.FlagLogLevel, "error"}, args...))
+	level := []string{"--" + step.FlagLogLevel, "error"}
+	if len(args) > 0 && app.Command(args[0]) != nil {
+		level = append([]string{args[0]}, level...) // the flag is the command's
+		args = args[1:]
+	}
+	err := app.RunContext(ctx, append(append([]string{app.Name}, level...), args...))
 	took := time.Since(start)
 	if err != nil {
 		out.WriteString(err.Error())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"syscall"
 	"testing"
@@ -266,19 +265,6 @@ func deletePrefix(b *testing.B, es esapi.Transport, prefix string) {
 	if err := DeletePrefix(context.Background(), es, prefix); err != nil {
 		b.Error(err)
 	}
-}
-
-func do(ctx context.Context, es esapi.Transport, req esapi.Request) error {
-	res, err := req.Do(ctx, es)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.IsError() {
-		body, _ := io.ReadAll(res.Body)
-		return fmt.Errorf("HTTP %d: %s", res.StatusCode, body)
-	}
-	return nil
 }
 
 // cpuTime returns the CPU time (user and system) the process has used. On

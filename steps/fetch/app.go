@@ -11,6 +11,7 @@ import (
 	"github.com/farepipe/farepipe/internal/fetch"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/objstore"
+	"github.com/farepipe/farepipe/internal/plan"
 	"github.com/farepipe/farepipe/internal/step"
 )
 
@@ -24,6 +25,8 @@ func app() *cli.App {
 			Usage: "skip searches the checkpoint says were answered less than this ago (e.g. 6h)"},
 		&cli.IntFlag{Name: "concurrency", Value: 2, EnvVars: []string{"FAREPIPE_CONCURRENCY"},
 			Usage: "searches in flight at once"},
+		&cli.StringFlag{Name: "shard", Value: "0/1", EnvVars: []string{"FAREPIPE_SHARD"},
+			Usage: "fetch only slice i of N of the plan (i/N, 0-based): the N shards take each search exactly once, the same on every run"},
 	}
 	flags = append(flags, step.PlanFlags()...)
 	flags = append(flags, step.ProviderFlags()...)
@@ -52,6 +55,10 @@ func run(c *cli.Context) error {
 	if c.Int("concurrency") < 1 {
 		return step.Usagef("--concurrency must be at least 1")
 	}
+	shard, err := plan.ParseShard(c.String("shard"))
+	if err != nil {
+		return step.Usage(fmt.Errorf("--shard: %w", err))
+	}
 	var out objstore.Store
 	var outKey string
 	if c.String("out") != "-" {
@@ -77,8 +84,8 @@ func run(c *cli.Context) error {
 	}
 	defer spool.Close()
 	w := ndjson.NewWriter(spool)
-	searches := p.Searches()
-	log.Info("fetching", "provider", prov.Name(), "searches", len(searches), "observed_at", observedAt)
+	searches := shard.Of(p.Searches())
+	log.Info("fetching", "provider", prov.Name(), "searches", len(searches), "shard", shard.String(), "observed_at", observedAt)
 	sum, err := fetch.Run(c.Context, fetch.Config{
 		Provider: prov, Searches: searches, Concurrency: c.Int("concurrency"),
 		Checkpoint: ck, TTL: c.Duration("ttl"), Logger: log, ProgressEvery: 100,

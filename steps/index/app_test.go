@@ -3,9 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +27,7 @@ import (
 const (
 	rowIndexed      = "indexed"
 	rowAllRejected  = "every record rejected (dead-lettered)"
+	rowFailed       = "an observation failed or a write failed (429, 5xx after retries)"
 	rowUsage        = "bad flags"
 	rowMissingInput = "a missing input object"
 	rowS3Access     = "S3 AccessDenied, bad credentials or NoSuchBucket"
@@ -53,7 +59,7 @@ func TestExitCodes(t *testing.T) {
 		w.Write([]byte(`{"error":{"type":"security_exception","reason":"action [indices:data/write/bulk] is unauthorized for user [farepipe]"},"status":403}`))
 	}))
 	defer forbidden.Close()
-	es := steptest.ES(t)
+	es, fresh := steptest.ES(t), steptest.ES(t) // --es-url URL --index-prefix PREFIX
 	curated := curatedBatch(t)
 	esDown := testenv.Refused(t)
 
@@ -62,6 +68,9 @@ func TestExitCodes(t *testing.T) {
 		// The batch was fetched on 2026-11-22: every observation is older than the bound.
 		{Name: "every record rejected", Args: append([]string{"--in", curated, "--min-observed-at", "2026-12-01T00:00:00Z"}, es...),
 			Want: step.ExitData, Row: rowAllRejected},
+		// An index prefix of its own, so that the writes are not found done already.
+		{Name: "every bulk item answered 429", Args: append([]string{"--in", curated, "--max-retries", "0",
+			"--es-url", throttling(t, fresh[1])}, fresh[2:]...), Want: step.ExitRetryable, Row: rowFailed},
 		{Name: "no input", Args: []string{"--es-url", esDown}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "bad chunk size", Args: []string{"--in", in, "--es-url", esDown, "--chunk-size", "0"}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "bad es timeout", Args: []string{"--in", in, "--es-url", esDown, "--es-timeout", "-1s"}, Want: step.ExitUsage, Row: rowUsage},
@@ -139,3 +148,47 @@ func curatedBatch(t *testing.T) string {
 // TestConfigReference checks the flags of index against README's
 // configuration reference.
 func TestConfigReference(t *testing.T) { steptest.Reference(t, "index", app().Flags) }
+
+// throttling returns the URL of a proxy on loopback in front of the node at
+// target that answers every item of every bulk request 429, as a node
+// whose write queue is full does, after the node has done the writes.
+func throttling(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ModifyResponse = func(res *http.Response) error {
+		if !strings.HasSuffix(res.Request.URL.Path, "/_bulk") || res.StatusCode != http.StatusOK {
+			return nil
+		}
+		var body struct {
+			Took  int                                     `json:"took"`
+			Items []map[string]map[string]json.RawMessage `json:"items"`
+		}
+		err := json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		if err != nil {
+			return err
+		}
+		for _, item := range body.Items {
+			for _, result := range item {
+				result["status"] = json.RawMessage("429")
+				result["error"] = json.RawMessage(`{"type":"es_rejected_execution_exception","reason":"rejected execution: write queue full"}`)
+			}
+		}
+		out, err := json.Marshal(map[string]any{"took": body.Took, "errors": true, "items": body.Items})
+		if err != nil {
+			return err
+		}
+		res.Body = io.NopCloser(bytes.NewReader(out))
+		res.ContentLength = int64(len(out))
+		res.Header.Set("Content-Length", strconv.Itoa(len(out)))
+		res.Header.Del("Content-Encoding")
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}

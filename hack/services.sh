@@ -113,11 +113,17 @@ wait_http() {
 
 # make_bucket creates the bucket with a signed S3 CreateBucket request.
 # curl signs it (SigV4, curl 7.75 or newer); MinIO needs no client of its own.
+# A MinIO that restarts on its data can answer ready before it has loaded
+# it, and 503 XMinioServerNotInitialized until then: that is waited out.
 make_bucket() {
-	local out="$FP_RUN/mkbucket.out" code
-	code="$(curl -s -o "$out" -w '%{http_code}' -X PUT \
-		--aws-sigv4 "aws:amz:$FP_REGION:s3" --user "$FP_S3_ACCESS_KEY:$FP_S3_SECRET_KEY" \
-		"http://127.0.0.1:$FP_S3_PORT/$FP_BUCKET")" || die "creating bucket $FP_BUCKET: curl failed"
+	local out="$FP_RUN/mkbucket.out" code tries=0
+	while :; do
+		code="$(curl -s -o "$out" -w '%{http_code}' -X PUT \
+			--aws-sigv4 "aws:amz:$FP_REGION:s3" --user "$FP_S3_ACCESS_KEY:$FP_S3_SECRET_KEY" \
+			"http://127.0.0.1:$FP_S3_PORT/$FP_BUCKET")" || die "creating bucket $FP_BUCKET: curl failed"
+		[[ "$code" == 503 ]] && ((++tries < 120)) || break
+		sleep 0.5
+	done
 	case "$code" in
 	200) log "minio: created bucket $FP_BUCKET" ;;
 	409) grep -q BucketAlreadyOwnedByYou "$out" || die "creating bucket $FP_BUCKET: $(cat "$out")" ;;

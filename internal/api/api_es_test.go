@@ -256,3 +256,33 @@ func TestReadyzWithElasticsearchUp(t *testing.T) {
 		t.Errorf("/readyz with Elasticsearch up: %d %s", a.status, a.body)
 	}
 }
+
+func TestRoutesOverHTTP(t *testing.T) {
+	t.Parallel()
+	srv, obs, _ := fixtureServer(t)
+	series := map[string]map[string]bool{}
+	for _, o := range obs {
+		r := o.Key.Origin + "-" + o.Key.Destination
+		if series[r] == nil {
+			series[r] = map[string]bool{}
+		}
+		series[r][o.SeriesID] = true
+	}
+	a := get(t, srv.URL+"/v1/routes")
+	checkDocumented(t, loadSpec(t), "/v1/routes", a)
+	var doc RoutesDocument
+	if a.decode(t, &doc); a.status != 200 || doc.Meta.Count != len(series) || len(doc.Data) != len(series) {
+		t.Fatalf("routes: %d %s, want the %d routes of the fixture", a.status, a.body, len(series))
+	}
+	for i, r := range doc.Data {
+		if n := len(series[r.Origin+"-"+r.Destination]); r.Series != n || r.Type != "route" {
+			t.Errorf("route %+v, want %d series", r, n)
+		}
+		if i > 0 && r.Series > doc.Data[i-1].Series {
+			t.Errorf("route %d has more series than the one before: %+v", i, doc.Data)
+		}
+	}
+	if a := get(t, srv.URL+"/v1/routes?origin=ICN"); a.status != 400 {
+		t.Errorf("routes with an unknown parameter: %d %s, want 400", a.status, a.body)
+	}
+}

@@ -20,6 +20,7 @@ type Backend interface {
 	Calendar(ctx context.Context, r query.CalendarRequest) (query.Calendar, error)
 	PriceMetrics(ctx context.Context, r query.MetricsRequest) (query.Metrics, error)
 	History(ctx context.Context, seriesID string) (query.History, error)
+	Routes(ctx context.Context, limit int) ([]query.RouteSummary, error)
 	Ping(ctx context.Context) error
 }
 
@@ -70,6 +71,7 @@ func (s *server) routes() []route {
 		{"/v1/calendar", calendarParams, s.calendar},
 		{"/v1/price-metrics", metricsParams, s.priceMetrics},
 		{"/v1/series/{id}/history", nil, s.history},
+		{"/v1/routes", nil, s.routeList},
 		{"/openapi.json", nil, s.openAPI},
 		{"/healthz", nil, s.healthz},
 		{"/readyz", nil, s.readyz},

@@ -283,6 +283,34 @@ func TestCalendarPageInChromium(t *testing.T) {
 		t.Logf("saved %s", b.screenshot(shots, "phone-history.png"))
 	})
 
+	t.Run("the route list leads to a route's month", func(t *testing.T) {
+		var routes api.RoutesDocument
+		if code := getJSON(t, srv.URL+"/v1/routes", &routes); code != 200 || len(routes.Data) == 0 {
+			t.Fatalf("GET /v1/routes: %d, %d routes", code, len(routes.Data))
+		}
+		b.navigate(srv.URL + "/")
+		b.waitFor("the route list", `return document.querySelectorAll('#route-list button.route').length > 0`, 10*time.Second)
+		var shown []struct{ Origin, Destination, Text string }
+		b.exec(`return [...document.querySelectorAll('#route-list button.route')].map(b =>
+			({origin: b.dataset.origin, destination: b.dataset.destination, text: b.textContent}))`, &shown)
+		if len(shown) != len(routes.Data) {
+			t.Fatalf("the page lists %d routes, the API %d", len(shown), len(routes.Data))
+		}
+		for i, r := range routes.Data {
+			want := fmt.Sprintf("%s → %s %d fares", r.Origin, r.Destination, r.Series)
+			if shown[i].Origin != r.Origin || shown[i].Destination != r.Destination || !strings.HasPrefix(shown[i].Text, want) {
+				t.Errorf("route %d shows %+v, want %q", i, shown[i], want)
+			}
+		}
+		b.find(`#route-list button.route[data-origin="ICN"][data-destination="NRT"]`).click()
+		b.waitFor("the route's month", `return document.getElementById('result').dataset.state === 'done'`, 15*time.Second)
+		var search string
+		b.exec(`return location.search`, &search)
+		if !strings.Contains(search, "origin=ICN") || !strings.Contains(search, "destination=NRT") {
+			t.Errorf("after choosing ICN → NRT the URL is %q", search)
+		}
+	})
+
 	// The console would show script errors and content security policy
 	// violations; the one failed request is the deliberate 400.
 	t.Run("nothing went wrong in the browser", func(t *testing.T) {

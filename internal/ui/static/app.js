@@ -248,10 +248,42 @@ form.addEventListener('submit', ev => {
 });
 window.addEventListener('popstate', () => start());
 
+// showRoutes lists the routes that have fares, so that the first visit
+// is not an empty form; choosing one searches it in the form's month.
+async function showRoutes() {
+  let doc;
+  try {
+    doc = await getJSON('/v1/routes');
+  } catch {
+    return; // the list is a help, not the page: the form still works
+  }
+  const list = $('route-list');
+  list.replaceChildren(...doc.data.map(r => {
+    const b = Object.assign(document.createElement('button'), {type: 'button', className: 'route'});
+    b.dataset.origin = r.origin;
+    b.dataset.destination = r.destination;
+    b.textContent = `${r.origin} → ${r.destination}`;
+    const note = Object.assign(document.createElement('span'), {className: 'route-note',
+      textContent: ` ${r.series} ${r.series === 1 ? 'fare' : 'fares'}, seen ${fmt.instant(r.lastSeen, true)} UTC`});
+    b.append(note);
+    b.addEventListener('click', () => {
+      form.origin.value = r.origin;
+      form.destination.value = r.destination;
+      form.requestSubmit();
+    });
+    const li = document.createElement('li');
+    li.append(b);
+    return li;
+  }));
+  $('routes').hidden = doc.data.length === 0;
+}
+
 function start() {
   const s = fromQuery(new URLSearchParams(location.search));
   fillForm(s);
   if (s.origin && s.destination) search(s);
 }
+
+showRoutes();
 
 start();

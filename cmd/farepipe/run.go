@@ -14,6 +14,7 @@ import (
 	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/fare"
 	"github.com/farepipe/farepipe/internal/fetch"
+	"github.com/farepipe/farepipe/internal/index"
 	"github.com/farepipe/farepipe/internal/intake"
 	"github.com/farepipe/farepipe/internal/land"
 	"github.com/farepipe/farepipe/internal/ndjson"
@@ -170,39 +171,19 @@ func ingestObject(c *cli.Context, log *slog.Logger, es *elasticsearch.Client, pr
 // exit code. It prints what it did to out.
 func indexObject(ctx context.Context, out io.Writer, log *slog.Logger, es *elasticsearch.Client, prefix string, store objstore.Store, key string) error {
 	start := time.Now()
-	dl, err := step.NewDeadLetters()
-	if err != nil {
+	is, err := index.Run(ctx, index.Config{ES: es, In: store, InKey: key, Prefix: prefix,
+		ChunkSize: index.DefaultChunkSize, MaxRetries: index.DefaultMaxRetries, Refresh: true, Logger: log})
+	if is.In == "" { // the object was not indexed to its end
 		return err
-	}
-	defer dl.Discard()
-	ix, err := esindex.New(es, esindex.Config{Prefix: prefix, Refresh: true, Logger: log, DeadLetter: dl.Add})
-	if err != nil {
-		return err
-	}
-	curated, _, err := store.Get(ctx, key)
-	if err != nil {
-		return fmt.Errorf("opening %s: %w", store.URI(key), err)
-	}
-	defer curated.Close()
-	is, err := ix.Index(ctx, curated)
-	if err != nil {
-		return err
-	}
-	dlURI := ""
-	if dl.Count() > 0 {
-		dlKey := transform.OutputKey(key, transform.AreaCurated, transform.AreaDeadLetter)
-		if dlURI, err = dl.Store(ctx, store, dlKey, store.URI(key)); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(out, "index      %d observations: %d new change points, %d unchanged, %d duplicate, %d rejected, %d failed (%s)\n",
 		is.Read, is.Count(esindex.Created), is.Count(esindex.Unchanged), is.Count(esindex.Duplicate),
 		is.Count(esindex.DeadLettered), is.Count(esindex.Failed), since(start))
 	fmt.Fprintf(out, "           %d series updated in %s\n", is.Latest, esindex.LatestIndex(prefix))
-	if dlURI != "" {
-		fmt.Fprintf(out, "           dead letters: %s\n", dlURI)
+	if is.DeadLetter != "" {
+		fmt.Fprintf(out, "           dead letters: %s\n", is.DeadLetter)
 	}
-	return step.IndexOutcome(is, dlURI)
+	return err
 }
 
 // openStore opens the --dir directory or the --bucket bucket.

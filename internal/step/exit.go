@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/land"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/s3event"
@@ -20,32 +21,23 @@ const (
 	ExitData      = 3 // the input cannot be processed: running again will not help
 )
 
-// codeError carries an exit code.
-type codeError struct {
-	code int
-	err  error
-}
-
-func (e *codeError) Error() string { return e.err.Error() }
-func (e *codeError) Unwrap() error { return e.err }
-
 // Usage marks err as a usage or configuration error (exit 2).
-func Usage(err error) error { return withCode(ExitUsage, err) }
+func Usage(err error) error { return fault.New(fault.Config, err) }
 
 // Usagef formats a usage error.
 func Usagef(format string, a ...any) error { return Usage(fmt.Errorf(format, a...)) }
 
 // Data marks err as a permanent data error (exit 3).
-func Data(err error) error { return withCode(ExitData, err) }
+func Data(err error) error { return fault.New(fault.Data, err) }
 
 // Retryable marks err as worth retrying (exit 1).
-func Retryable(err error) error { return withCode(ExitRetryable, err) }
+func Retryable(err error) error { return fault.New(fault.Retryable, err) }
 
-func withCode(code int, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &codeError{code: code, err: err}
+// classCodes are the exit codes of the classes of fault.
+var classCodes = map[fault.Class]int{
+	fault.Retryable: ExitRetryable,
+	fault.Config:    ExitUsage,
+	fault.Data:      ExitData,
 }
 
 // configErrors are the errors only a change of configuration fixes: refused
@@ -65,7 +57,8 @@ var dataErrors = []error{
 // applies of:
 //
 //   - nil: ExitOK;
-//   - a mark (Usage, Data, Retryable): the mark;
+//   - a class of fault (fault.Config, fault.Data, fault.Retryable, as
+//     Usage, Data and Retryable mark them): its code;
 //   - one of configErrors (objstore.ErrAccess: access denied, bad
 //     credentials, no such bucket): ExitUsage;
 //   - one of dataErrors (objstore.ErrNotExist, objstore.ErrRejected, an
@@ -78,9 +71,8 @@ func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	var ce *codeError
-	if errors.As(err, &ce) {
-		return ce.code
+	if code, ok := classCodes[fault.ClassOf(err)]; ok {
+		return code
 	}
 	for _, target := range configErrors {
 		if errors.Is(err, target) {

@@ -1,4 +1,4 @@
-package step
+package index
 
 import (
 	"context"
@@ -8,32 +8,32 @@ import (
 	"strconv"
 
 	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/objstore"
 )
 
-// DeadLetters spools the records an index run rejects for good to a
+// deadLetters spools the records an index run rejects for good to a
 // temporary file and stores them as one gzip NDJSON object at the end, so
-// memory stays flat however many there are. The index step and farepipe
-// run store them alike.
-type DeadLetters struct {
+// memory stays flat however many there are.
+type deadLetters struct {
 	spool *objstore.Spool
 	w     *ndjson.Writer
 	count int
 }
 
-// NewDeadLetters returns an empty spool of dead letters. Discard it when
+// newDeadLetters returns an empty spool of dead letters. Discard it when
 // done.
-func NewDeadLetters() (*DeadLetters, error) {
+func newDeadLetters() (*deadLetters, error) {
 	s, err := objstore.NewSpool("dead-letter")
 	if err != nil {
 		return nil, err
 	}
-	return &DeadLetters{spool: s, w: ndjson.NewWriter(s)}, nil
+	return &deadLetters{spool: s, w: ndjson.NewWriter(s)}, nil
 }
 
 // Add spools dl; it is an esindex.Config.DeadLetter.
-func (d *DeadLetters) Add(dl esindex.DeadLetter) error {
+func (d *deadLetters) Add(dl esindex.DeadLetter) error {
 	line, err := json.Marshal(dl)
 	if err != nil {
 		return err
@@ -43,11 +43,11 @@ func (d *DeadLetters) Add(dl esindex.DeadLetter) error {
 }
 
 // Count returns how many dead letters were added.
-func (d *DeadLetters) Count() int { return d.count }
+func (d *deadLetters) Count() int { return d.count }
 
 // Store writes the dead letters to key of st, with the URI of the source
 // they came from in its metadata, and returns the object's URI.
-func (d *DeadLetters) Store(ctx context.Context, st objstore.Store, key, source string) (string, error) {
+func (d *deadLetters) Store(ctx context.Context, st objstore.Store, key, source string) (string, error) {
 	if err := d.w.Close(); err != nil {
 		return "", fmt.Errorf("closing dead letters: %w", err)
 	}
@@ -59,24 +59,20 @@ func (d *DeadLetters) Store(ctx context.Context, st objstore.Store, key, source 
 }
 
 // Discard removes the spool.
-func (d *DeadLetters) Discard() { d.spool.Close() }
+func (d *deadLetters) Discard() { d.spool.Close() }
 
-// IndexOutcome returns the error an index run that ended with sum ends
-// with, nil when it is done; deadLetter is where its dead letters went.
-//
-//   - a record not accounted for in exactly one outcome: a bug, ExitRetryable;
-//   - an observation failed or a write failed: ExitRetryable (running again
-//     finishes them);
-//   - every record rejected: ExitData.
-func IndexOutcome(sum esindex.Summary, deadLetter string) error {
+// outcome returns the error an index run that ended with sum ends with,
+// nil when it is done; deadLetter is where its dead letters went. Run
+// says what each means.
+func outcome(sum esindex.Summary, deadLetter string) error {
 	switch {
 	case !sum.Accounted():
 		return fmt.Errorf("internal error: %d records read but %s", sum.Read, sum.String())
 	case !sum.Complete():
-		return Retryable(fmt.Errorf("%d observations and %d writes could not be done yet; running again will finish them",
-			sum.Count(esindex.Failed), sum.WritesFailed))
+		return fault.Retryablef("%d observations and %d writes could not be done yet; running again will finish them",
+			sum.Count(esindex.Failed), sum.WritesFailed)
 	case sum.Read > 0 && sum.Count(esindex.DeadLettered) == sum.Read:
-		return Data(fmt.Errorf("every one of %d records was rejected, see %s", sum.Read, deadLetter))
+		return fault.Dataf("every one of %d records was rejected, see %s", sum.Read, deadLetter)
 	}
 	return nil
 }

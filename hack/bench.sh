@@ -14,6 +14,9 @@
 #      end; services already running are left running.
 #   4. peak resident memory of the transform step binary on a raw object of
 #      at least 1 GiB uncompressed, under /usr/bin/time -v.
+#   5. transform against its peers (jq, a Python script with orjson, DuckDB)
+#      on the same 115 MB of answers, interleaved, as ratios: see
+#      hack/bench-peers.sh, which installs the peers into the cache.
 #
 # The machines this runs on are shared, so each go benchmark runs
 # FAREPIPE_BENCH_COUNT times (default 5) and the target is checked against
@@ -22,7 +25,8 @@
 #
 # Settings: FAREPIPE_BENCH_COUNT, FAREPIPE_CACHE (the 1 GiB object is kept
 # in $FAREPIPE_CACHE/bench and reused), FAREPIPE_BENCH_SKIP_ES=1 and
-# FAREPIPE_BENCH_SKIP_RSS=1 to leave out 3 or 4.
+# FAREPIPE_BENCH_SKIP_RSS=1 and FAREPIPE_BENCH_SKIP_PEERS=1 to leave out
+# 3, 4 or 5 (and the settings of hack/bench-peers.sh).
 set -euo pipefail
 
 # shellcheck source=hack/lib.sh
@@ -143,6 +147,14 @@ if [[ "${FAREPIPE_BENCH_SKIP_RSS:-}" != 1 ]]; then
 	wall="$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$work/time.txt")"
 	check "transform step, peak RSS on $((raw_bytes / 1000000)) MB raw" "$((rss_kb * 1024 / 1000000))" "<" "$RSS_LIMIT_MB" MB
 	report "  wall time; compressed object" "$wall; $(($(stat -c %s "$raw") / 1000000)) MB gzip"
+fi
+
+if [[ "${FAREPIPE_BENCH_SKIP_PEERS:-}" != 1 ]]; then
+	log "== 5. transform against its peers, interleaved pairs"
+	peers_rc=0
+	hack/bench-peers.sh >"$work/peers.txt" || peers_rc=$?
+	while IFS= read -r line; do summary+=("$line"); done <"$work/peers.txt"
+	((peers_rc == 0)) || { report "transform against its peers" "a goal MISSED or a check failed (exit $peers_rc)"; failed=1; }
 fi
 
 printf '\nfarepipe benchmarks (%s, %s CPUs, %s, %s)\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \

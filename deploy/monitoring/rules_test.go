@@ -29,42 +29,55 @@ func TestRulesPassPromtool(t *testing.T) {
 }
 
 // TestRulesReadMetricsFarepipeEmits checks every metric name the rules
-// read against what emits it: the Argo custom metrics of the
-// WorkflowTemplates (exposed with the workflow controller's prefix
-// argo_workflows_) and the API's own metrics.
+// read against what emits it (see checkEmitted).
 func TestRulesReadMetricsFarepipeEmits(t *testing.T) {
 	rules := read(t, "rules.yaml")
-	var emitted strings.Builder
+	checkEmitted(t, "rules.yaml", rules)
+	if strings.Contains(rules, `workflow_template="farepipe-ingest"`) &&
+		!strings.Contains(emitters(t).workflows, "key: workflow_template\n                value: farepipe-ingest") {
+		t.Error(`rules.yaml selects workflow_template="farepipe-ingest", which no WorkflowTemplate sets`)
+	}
+}
+
+// sources are the files that emit farepipe's metrics: the WorkflowTemplates
+// (Argo custom metrics, exposed with the workflow controller's prefix
+// argo_workflows_) and the API's middleware.
+type sources struct{ workflows, api string }
+
+func emitters(t *testing.T) sources {
+	t.Helper()
 	files, err := filepath.Glob("../../workflows/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no WorkflowTemplates found: %v", err)
 	}
+	var b strings.Builder
 	for _, f := range files {
-		emitted.WriteString(read(t, f))
+		b.WriteString(read(t, f))
 	}
-	workflows := emitted.String()
-	api := read(t, "../../internal/api/middleware.go")
+	return sources{workflows: b.String(), api: read(t, "../../internal/api/middleware.go")}
+}
 
-	used := regexp.MustCompile(`\b(argo_workflows_farepipe_\w+|farepipe_http_\w+)`).FindAllString(rules, -1)
+// checkEmitted checks every farepipe metric name in text, read from what,
+// against what emits it.
+func checkEmitted(t *testing.T, what, text string) {
+	t.Helper()
+	src := emitters(t)
+	used := regexp.MustCompile(`\b(argo_workflows_farepipe_\w+|farepipe_http_\w+)`).FindAllString(text, -1)
 	if len(used) == 0 {
-		t.Fatal("the rules read no farepipe metric")
+		t.Fatalf("%s reads no farepipe metric", what)
 	}
 	for _, name := range used {
 		switch custom, ok := strings.CutPrefix(name, "argo_workflows_"); {
 		case ok:
-			if !strings.Contains(workflows, "name: "+custom+"\n") {
-				t.Errorf("rules.yaml reads %s, but no WorkflowTemplate emits %s", name, custom)
+			if !strings.Contains(src.workflows, "name: "+custom+"\n") {
+				t.Errorf("%s reads %s, but no WorkflowTemplate emits %s", what, name, custom)
 			}
 		default:
 			base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
-			if !strings.Contains(api, `"`+base+`"`) {
-				t.Errorf("rules.yaml reads %s, but the API does not emit %s", name, base)
+			if !strings.Contains(src.api, `"`+base+`"`) {
+				t.Errorf("%s reads %s, but the API does not emit %s", what, name, base)
 			}
 		}
-	}
-	if strings.Contains(rules, `workflow_template="farepipe-ingest"`) &&
-		!strings.Contains(workflows, "key: workflow_template\n                value: farepipe-ingest") {
-		t.Error(`rules.yaml selects workflow_template="farepipe-ingest", which no WorkflowTemplate sets`)
 	}
 }
 

@@ -108,11 +108,12 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	lander := &land.Lander{Prefix: c.String("prefix"), Log: log}
-	lr, err := lander.Land(c.Context, store, section, section.Size(), land.Meta{Run: c.String("run")})
+	ls, err := land.Run(c.Context, land.Config{To: store, Prefix: c.String("prefix"), Reader: section,
+		Meta: land.Meta{Run: c.String("run")}, Logger: log})
 	if err != nil {
 		return err
 	}
+	lr := ls.Results[0]
 	state := "uploaded"
 	if lr.Skipped {
 		state = "already there"

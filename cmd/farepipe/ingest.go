@@ -1,14 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/step"
-	"github.com/farepipe/farepipe/internal/transform"
 )
 
 func ingestCommand() *cli.Command {
@@ -44,11 +41,6 @@ func ingest(c *cli.Context) error {
 	es, err := step.ESClient(c)
 	if err != nil {
 		return err
-	}
-	if u, err := objstore.ParseURI(c.String("in")); err == nil {
-		if err := transform.CheckInputKey(u.Key); err != nil {
-			return step.Data(fmt.Errorf("%s: %w", u, err))
-		}
 	}
 	store, key, err := step.OpenInput(c, "in")
 	if err != nil {

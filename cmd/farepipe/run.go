@@ -129,12 +129,9 @@ func runPipeline(c *cli.Context) error {
 func ingestObject(c *cli.Context, log *slog.Logger, es *elasticsearch.Client, prefix string, store objstore.Store, key string, ik transform.Intake) error {
 	out := c.App.Writer
 	start := time.Now()
-	curatedKey := transform.OutputKey(key, transform.AreaRaw, transform.AreaCurated)
-	tr, err := transform.Object(c.Context, store, key,
-		store, curatedKey,
-		store, transform.OutputKey(key, transform.AreaRaw, transform.AreaQuarantine),
-		transform.Options{Logger: log, Intake: ik})
-	if err != nil {
+	tr, err := transform.Object(c.Context, transform.Config{In: store, InKey: key,
+		Options: transform.Options{Logger: log, Intake: ik}})
+	if tr.Curated == "" { // nothing was stored
 		return err
 	}
 	switch tr.Format {
@@ -159,11 +156,11 @@ func ingestObject(c *cli.Context, log *slog.Logger, es *elasticsearch.Client, pr
 	if tr.Quarantine != "" {
 		fmt.Fprintf(out, "           quarantine: %s\n", tr.Quarantine)
 	}
-	if tr.Empty() {
-		return step.Data(fmt.Errorf("no record could be processed, see %s", tr.Quarantine))
+	if err != nil {
+		return err
 	}
 
-	return indexObject(c.Context, out, log, es, prefix, store, curatedKey)
+	return indexObject(c.Context, out, log, es, prefix, store, transform.OutputKey(key, transform.AreaRaw, transform.AreaCurated))
 }
 
 // indexObject indexes the curated object under key of store as the index

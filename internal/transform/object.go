@@ -64,12 +64,12 @@ type ObjectResult struct {
 	Size       int64  // bytes of the raw object as stored
 }
 
-// Object transforms the object under inKey of in and stores the
+// object transforms the object under inKey of in and stores the
 // observations under curatedKey of cur and, when anything was rejected, the
 // rejections under quarantineKey of qua. Outputs are spooled to temporary
 // files, so memory stays flat; an output is stored only once it is
 // complete.
-func Object(ctx context.Context, in objstore.Store, inKey string, cur objstore.Store, curatedKey string, qua objstore.Store, quarantineKey string, opt Options) (ObjectResult, error) {
+func object(ctx context.Context, in objstore.Store, inKey string, cur objstore.Store, curatedKey string, qua objstore.Store, quarantineKey string, opt Options) (ObjectResult, error) {
 	res := ObjectResult{}
 	body, info, err := in.Get(ctx, inKey)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/farepipe/farepipe/internal/intake"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/step"
 	"github.com/farepipe/farepipe/internal/transform"
@@ -137,17 +136,17 @@ func setOutputs(c *cli.Context, curated, quarantine string, sum transform.Summar
 
 // transformObject transforms one object, logs its summary and prints the
 // curated URI. An object nothing could be processed of is a data error;
-// its outputs are stored all the same and res says where. An object without
-// any record is not an error, but a warning: its curated object is empty.
+// its outputs are stored all the same and res says where (transform.Object).
+// An object without any record is logged as a warning.
 func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.Store, inKey string, cur objstore.Store, curKey string, qua objstore.Store, quaKey string) (transform.ObjectResult, error) {
-	res, err := transform.Object(c.Context, in, inKey, cur, curKey, qua, quaKey, transform.Options{
-		Logger: log, ProgressEvery: 10000, Times: cfg.times, Intake: cfg.intake,
-		Progress: func(s transform.Summary) { log.Info("progress", "lines", s.Lines, "bytes", s.Bytes) },
+	res, err := transform.Object(c.Context, transform.Config{
+		In: in, InKey: inKey, Curated: cur, CuratedKey: curKey, Quarantine: qua, QuarantineKey: quaKey,
+		Options: transform.Options{
+			Logger: log, ProgressEvery: 10000, Times: cfg.times, Intake: cfg.intake,
+			Progress: func(s transform.Summary) { log.Info("progress", "lines", s.Lines, "bytes", s.Bytes) },
+		},
 	})
-	if err != nil {
-		if errors.Is(err, objstore.ErrNotExist) {
-			return res, step.Data(err)
-		}
+	if res.Curated == "" { // nothing was stored
 		return res, err
 	}
 	if res.NoRecords() {
@@ -163,15 +162,7 @@ func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.S
 		"rejected_lines", res.RejectedLines, "rejected_offers", res.RejectedOffers, "repeated_offers", res.RepeatedOffers,
 		"empty_answers", res.EmptyAnswers, "warnings", res.Warnings, "truncated", res.Truncated, "bytes", res.Bytes)
 	fmt.Fprintln(c.App.Writer, res.Curated)
-	if res.Format == intake.Unknown {
-		return res, step.Data(fmt.Errorf("%s is in no format transform reads (envelopes, Amadeus answers, fare rows with a mapping), see %s",
-			in.URI(inKey), res.Quarantine))
-	}
-	if res.Empty() {
-		return res, step.Data(fmt.Errorf("no record of %s could be processed: %d rejected, see %s",
-			in.URI(inKey), res.Rejected(), res.Quarantine))
-	}
-	return res, nil
+	return res, err
 }
 
 // runMany writes the objects output parameter and, unless --list, transforms

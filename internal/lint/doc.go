@@ -19,9 +19,12 @@
 // security context and an explicit command; each WorkflowTemplate has a
 // ttlStrategy and podGC; no CronWorkflow lets runs overlap; no literal
 // secret is in a manifest; a file is named after the resource in it and is
-// listed by its directory's kustomization.yaml. A Deployment has both
-// probes, requests and a memory limit, and a non-root, read-only,
-// seccomp-confined container.
+// listed by its directory's kustomization.yaml. A fetch fanned out with
+// --shard INDEX/COUNT takes COUNT from a withSequence count of the same
+// spec, INDEX from the item (not a literal), and has INDEX in its
+// --checkpoint key, so each shard keeps a checkpoint of its own. A
+// Deployment has both probes, requests and a memory limit, and a
+// non-root, read-only, seccomp-confined container.
 //
 // Each overlay (a kustomization in a directory named overlays, such as
 // deploy/overlays/local) is rendered with kustomize's Go API (krusty), as

@@ -32,6 +32,7 @@ func (l *linter) checkWorkflowSpec(d *doc, spec *wfv1.WorkflowSpec, path []any, 
 			l.report(d, at(d.node, path...), "%s %q has no podGC: finished pods would pile up", d.kind, d.name)
 		}
 	}
+	l.checkShards(d, spec, path)
 	for i := range spec.Templates {
 		t := &spec.Templates[i]
 		tp := append(append([]any{}, path...), "templates", i)

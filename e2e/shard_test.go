@@ -1,0 +1,170 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/ndjson"
+	"github.com/farepipe/farepipe/internal/raw"
+)
+
+// shardRoutes and shardDays make the plan of the sharded collect: 2
+// routes × 8 departure dates, one way, 16 searches.
+const (
+	shardRoutes   = "PUS-CJU,GMP-PUS"
+	shardDays     = 8
+	shardSearches = 2 * shardDays
+	shardCount    = 3
+)
+
+// TestShardedCollectFetchesEachSearchOnce: Given the manifests applied,
+// When farepipe-collect runs with shards=3, Then three fetch pods split
+// the plan, each shard lands a batch of its own, every search of the plan
+// is in exactly one landed batch, and the workflow's outputs are the sums
+// of the shards'. When the same collect is submitted again within its
+// ttl, Then every shard's checkpoint answers for its searches: nothing is
+// fetched again and nothing is landed.
+func TestShardedCollectFetchesEachSearchOnce(t *testing.T) {
+	s := newSuite(t)
+	at := time.Now().UTC().Truncate(time.Second)
+	params := []string{"routes=" + shardRoutes, "days=" + strconv.Itoa(shardDays),
+		"from=" + at.AddDate(0, 3, 0).Format("2006-01-02"), "observed-at=" + at.Format(time.RFC3339),
+		"shards=" + strconv.Itoa(shardCount), "ttl=1h"}
+	w := s.submit("farepipe-collect", params...)
+	if w.Status.Phase != "Succeeded" {
+		t.Fatalf("farepipe-collect %s: %s %s", w.Metadata.Name, w.Status.Phase, w.Status.Message)
+	}
+	fetch, land := succeeded(w.pods("fetch-routes")), succeeded(w.pods("land"))
+	if len(fetch) != shardCount {
+		t.Fatalf("collect ran %d successful fetch pods, want %d", len(fetch), shardCount)
+	}
+	planned, written := sumOutputs(t, fetch, "planned"), sumOutputs(t, fetch, "written")
+	if planned != shardSearches || written != shardSearches {
+		t.Errorf("shards planned %d and wrote %d searches, want %d each", planned, written, shardSearches)
+	}
+	for _, p := range fetch {
+		if n, _ := strconv.Atoi(outputs(p.Outputs.Parameters)["planned"]); n == shardSearches {
+			t.Errorf("fetch %s planned the whole plan (%d searches), want a slice of it", p.DisplayName, n)
+		}
+	}
+
+	// Every search of the plan is in exactly one landed batch.
+	var uris []string
+	for _, p := range land {
+		uris = append(uris, strings.Fields(outputs(p.Outputs.Parameters)["uris"])...)
+	}
+	seen := map[string]int{}
+	for _, uri := range uris {
+		for _, key := range s.searchesIn(uri) {
+			seen[key]++
+		}
+	}
+	if len(seen) != shardSearches {
+		t.Errorf("the %d landed batches hold %d distinct searches, want %d", len(uris), len(seen), shardSearches)
+	}
+	for key, n := range seen {
+		if n != 1 {
+			t.Errorf("search %s is in %d landed batches, want 1", key, n)
+		}
+	}
+
+	// The workflow's outputs are the shards' summed; uris names each batch.
+	got := map[string]string{}
+	if w.Status.Outputs != nil {
+		got = outputs(w.Status.Outputs.Parameters)
+	}
+	want := map[string]string{"planned": strconv.Itoa(shardSearches), "written": strconv.Itoa(shardSearches),
+		"failed": "0", "fresh": "0", "count": strconv.Itoa(len(land))}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("workflow output %s = %q, want %q (outputs %v)", name, got[name], v, got)
+		}
+	}
+	sort.Strings(uris)
+	wfURIs := strings.Fields(got["uris"])
+	sort.Strings(wfURIs)
+	if strings.Join(wfURIs, " ") != strings.Join(uris, " ") {
+		t.Errorf("workflow output uris = %q, want the land pods' %q", wfURIs, uris)
+	}
+
+	// Each shard checkpointed its own searches.
+	for i := 0; i < shardCount; i++ {
+		key := fmt.Sprintf("checkpoints/farepipe-collect/shard-%d-of-%d.json", i, shardCount)
+		if _, err := s.store.Stat(context.Background(), key); err != nil {
+			t.Errorf("checkpoint of shard %d: %v", i, err)
+		}
+	}
+
+	// Submitted again within the ttl, every shard skips what it answered.
+	again := s.submit("farepipe-collect", params...)
+	if again.Status.Phase != "Succeeded" {
+		t.Fatalf("second farepipe-collect %s: %s %s", again.Metadata.Name, again.Status.Phase, again.Status.Message)
+	}
+	fetch = succeeded(again.pods("fetch-routes"))
+	if fresh, written := sumOutputs(t, fetch, "fresh"), sumOutputs(t, fetch, "written"); fresh != shardSearches || written != 0 {
+		t.Errorf("second run: shards found %d searches fresh and wrote %d, want %d and 0", fresh, written, shardSearches)
+	}
+	if n := len(again.pods("land")); n != 0 {
+		t.Errorf("second run ran %d land pods, want none (nothing new to land)", n)
+	}
+	if again.Status.Outputs == nil || outputs(again.Status.Outputs.Parameters)["count"] != "0" {
+		t.Errorf("second run: workflow outputs %+v, want count 0", again.Status.Outputs)
+	}
+}
+
+// sumOutputs adds up an integer output parameter of pods.
+func sumOutputs(t *testing.T, pods []node, name string) int {
+	t.Helper()
+	total := 0
+	for _, p := range pods {
+		if p.Outputs == nil {
+			t.Fatalf("pod %s has no outputs", p.DisplayName)
+		}
+		n, err := strconv.Atoi(outputs(p.Outputs.Parameters)[name])
+		if err != nil {
+			t.Fatalf("pod %s output %s: %v", p.DisplayName, name, err)
+		}
+		total += n
+	}
+	return total
+}
+
+// searchesIn returns the search key of every envelope of a landed batch.
+func (s *suite) searchesIn(uri string) []string {
+	s.t.Helper()
+	key := strings.TrimPrefix(uri, "s3://"+s.s3.Bucket+"/")
+	body, _, err := s.store.Get(context.Background(), key)
+	if err != nil {
+		s.t.Fatalf("reading %s: %v", uri, err)
+	}
+	defer body.Close()
+	r, err := ndjson.NewReader(body)
+	if err != nil {
+		s.t.Fatalf("reading %s: %v", uri, err)
+	}
+	var keys []string
+	for {
+		line, _, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.t.Fatalf("reading %s: %v", uri, err)
+		}
+		var env raw.Envelope
+		if err := json.Unmarshal(line, &env); err != nil {
+			s.t.Fatalf("%s: %v", uri, err)
+		}
+		keys = append(keys, env.Search.Key())
+	}
+	return keys
+}

@@ -64,7 +64,7 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	prov := step.WatchAccess(base)
+	prov := fetch.WatchAccess(base)
 	prefix, err := step.IndexPrefix(c)
 	if err != nil {
 		return err

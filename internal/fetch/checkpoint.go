@@ -2,9 +2,12 @@ package fetch
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/farepipe/farepipe/internal/fault"
 )
 
 // Checkpoint remembers when each search was last answered, so that a rerun
@@ -17,10 +20,16 @@ type Checkpoint struct {
 // NewCheckpoint returns an empty checkpoint.
 func NewCheckpoint() *Checkpoint { return &Checkpoint{Searches: map[string]time.Time{}} }
 
-// ReadCheckpoint decodes a checkpoint.
+// ReadCheckpoint decodes a checkpoint. One that is not a checkpoint's
+// JSON is a data error (fault.Data).
 func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	c := NewCheckpoint()
 	if err := json.NewDecoder(r).Decode(c); err != nil {
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, fault.Dataf("decoding checkpoint: %w", err)
+		}
 		return nil, fmt.Errorf("decoding checkpoint: %w", err)
 	}
 	if c.Searches == nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/provider"
 	"github.com/farepipe/farepipe/internal/raw"
@@ -28,6 +29,20 @@ type Config struct {
 	ProgressEvery int
 }
 
+// Validate reports a configuration error (fault.Config) in cfg, before
+// any search is asked.
+func (cfg Config) Validate() error {
+	switch {
+	case cfg.Provider == nil:
+		return fault.Configf("fetch: no provider")
+	case cfg.Concurrency < 0:
+		return fault.Configf("concurrency %d: want at least 1 (0: the default)", cfg.Concurrency)
+	case cfg.TTL < 0:
+		return fault.Configf("ttl %s: want a duration of at least 0", cfg.TTL)
+	}
+	return nil
+}
+
 // Summary accounts for every planned search in exactly one outcome.
 type Summary struct {
 	Planned    int `json:"planned"`
@@ -43,9 +58,12 @@ type Summary struct {
 func (s Summary) Written() int { return s.Fetched + s.Refused }
 
 // Run fetches every search of cfg and writes envelopes to w in plan order.
-// It returns an error only when ctx ends or w fails; failed searches are
+// It returns an error only when cfg is not valid, ctx ends or w fails; failed searches are
 // counted and logged, and the caller decides what they mean.
 func Run(ctx context.Context, cfg Config, w *ndjson.Writer) (Summary, error) {
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, err
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

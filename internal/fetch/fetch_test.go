@@ -7,13 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/provider"
 	"github.com/farepipe/farepipe/internal/raw"
+	"github.com/farepipe/farepipe/internal/synthetic"
 )
 
 // scripted answers each search by its departure date: "fail" is a
@@ -137,5 +140,32 @@ func TestRunStopsOnCancel(t *testing.T) {
 	_, err := Run(ctx, Config{Provider: &scripted{}, Searches: searches(50)}, ndjson.NewWriter(&buf))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run on a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// TestClasses checks the fault class of each way a fetch run's
+// configuration, checkpoint or outcome is refused.
+func TestClasses(t *testing.T) {
+	prov := WatchAccess(synthetic.New(synthetic.Config{Seed: 1}))
+	_, badCheckpoint := ReadCheckpoint(strings.NewReader(`{"searches": [`))
+	tests := []struct {
+		name string
+		err  error
+		want fault.Class
+	}{
+		{"no provider", Config{}.Validate(), fault.Config},
+		{"negative concurrency", Config{Provider: prov, Concurrency: -1}.Validate(), fault.Config},
+		{"negative ttl", Config{Provider: prov, TTL: -time.Second}.Validate(), fault.Config},
+		{"checkpoint not json", badCheckpoint, fault.Data},
+		{"all failed", prov.Outcome(Summary{Planned: 2, Failed: 2}), fault.Retryable},
+		{"all invalid", prov.Outcome(Summary{Planned: 2, Invalid: 2}), fault.Data},
+	}
+	for _, tc := range tests {
+		if got := fault.ClassOf(tc.err); got != tc.want {
+			t.Errorf("%s: %v, class %d, want %d", tc.name, tc.err, got, tc.want)
+		}
+	}
+	if err := (Config{Provider: prov}).Validate(); err != nil {
+		t.Errorf("Validate(provider only) = %v, want nil", err)
 	}
 }

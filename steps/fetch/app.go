@@ -51,7 +51,7 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	prov := step.WatchAccess(base)
+	prov := fetch.WatchAccess(base)
 	if c.Int("concurrency") < 1 {
 		return step.Usagef("--concurrency must be at least 1")
 	}
@@ -145,7 +145,7 @@ func loadCheckpoint(c *cli.Context, st objstore.Store, key string) (*fetch.Check
 	defer body.Close()
 	ck, err := fetch.ReadCheckpoint(body)
 	if err != nil {
-		return nil, step.Data(fmt.Errorf("checkpoint %s: %w", st.URI(key), err))
+		return nil, fmt.Errorf("checkpoint %s: %w", st.URI(key), err)
 	}
 	return ck, nil
 }

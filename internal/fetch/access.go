@@ -1,4 +1,4 @@
-package step
+package fetch
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/farepipe/farepipe/internal/fetch"
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/provider"
 	"github.com/farepipe/farepipe/internal/raw"
 )
@@ -49,21 +49,21 @@ func (w *AccessWatch) note(err error) {
 // Outcome returns the error a fetch run that ended with sum ends with,
 // nil when some search was answered and kept:
 //
-//   - nothing answered 2xx and the provider refused access: ExitUsage (the
-//     credentials or their rights must change);
-//   - nothing kept and some searches failed: ExitRetryable;
-//   - nothing kept, none failed, some rejected as invalid: ExitData.
-func (w *AccessWatch) Outcome(sum fetch.Summary) error {
+//   - nothing answered 2xx and the provider refused access: fault.Config
+//     (the credentials or their rights must change);
+//   - nothing kept and some searches failed: fault.Retryable;
+//   - nothing kept, none failed, some rejected as invalid: fault.Data.
+func (w *AccessWatch) Outcome(sum Summary) error {
 	w.mu.Lock()
 	denied := w.denied
 	w.mu.Unlock()
 	switch {
 	case sum.Fetched == 0 && denied != nil:
-		return Usage(fmt.Errorf("no search answered: access refused: %w", denied))
+		return fault.Configf("no search answered: access refused: %w", denied)
 	case sum.Written() == 0 && sum.Failed > 0:
-		return Retryable(fmt.Errorf("no search answered: %d failed", sum.Failed))
+		return fault.Retryablef("no search answered: %d failed", sum.Failed)
 	case sum.Written() == 0 && sum.Invalid > 0:
-		return Data(fmt.Errorf("no search answered: %d rejected as invalid", sum.Invalid))
+		return fault.Dataf("no search answered: %d rejected as invalid", sum.Invalid)
 	}
 	return nil
 }

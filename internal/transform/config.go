@@ -2,6 +2,7 @@ package transform
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/intake"
@@ -49,7 +50,7 @@ func Object(ctx context.Context, cfg Config) (ObjectResult, error) {
 	inURI := cfg.In.URI(cfg.InKey)
 	if u, err := objstore.ParseURI(inURI); err == nil {
 		if err := CheckInputKey(u.Key); err != nil {
-			return ObjectResult{}, fault.Dataf("%s: %w", u, err)
+			return ObjectResult{}, fmt.Errorf("%s: %w", u, err)
 		}
 	}
 	cur, curKey := cfg.Curated, cfg.CuratedKey

@@ -1,8 +1,9 @@
 package transform
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/farepipe/farepipe/internal/fault"
 )
 
 // outputAreas are the areas farepipe writes, with what they hold.
@@ -12,7 +13,7 @@ var outputAreas = map[string]string{
 	AreaDeadLetter: "the documents index could not write",
 }
 
-// CheckInputKey returns an error when key names an output of farepipe
+// CheckInputKey returns a data error (fault.Data) when key names an output of farepipe
 // rather than raw input: a key with a curated/, quarantine/ or dead-letter/
 // directory after its last raw/ directory, or anywhere when it has none.
 // Those are exactly the keys OutputKey derives, so an event for an object
@@ -22,7 +23,7 @@ func CheckInputKey(key string) error {
 	dirs = dirs[:len(dirs)-1]
 	for i := len(dirs) - 1; i >= 0 && dirs[i] != AreaRaw; i-- {
 		if holds, ok := outputAreas[dirs[i]]; ok {
-			return fmt.Errorf("key %q lies under %s/, which holds %s, not raw input", key, dirs[i], holds)
+			return fault.Dataf("key %q lies under %s/, which holds %s, not raw input", key, dirs[i], holds)
 		}
 	}
 	return nil

@@ -55,7 +55,7 @@ func newConfig(c *cli.Context, now func() time.Time) (config, error) {
 	return cfg, nil
 }
 
-// checkInput returns a data error when the object or prefix u may not be
+// checkInput returns a data error (fault.Data) when the object or prefix u may not be
 // read as raw input: it lies in a bucket not allowed, or under an area
 // farepipe writes its outputs to.
 func (cfg config) checkInput(u objstore.URI) error {
@@ -63,7 +63,7 @@ func (cfg config) checkInput(u objstore.URI) error {
 		return step.Data(fmt.Errorf("%s: bucket %q is not among --%s (%s)", u, u.Bucket, flagAllowedBuckets, strings.Join(cfg.buckets, ",")))
 	}
 	if err := transform.CheckInputKey(u.Key); err != nil {
-		return step.Data(fmt.Errorf("%s: %w", u, err))
+		return fmt.Errorf("%s: %w", u, err)
 	}
 	return nil
 }

@@ -17,6 +17,8 @@
 #   5. transform against its peers (jq, a Python script with orjson, DuckDB)
 #      on the same 115 MB of answers, interleaved, as ratios: see
 #      hack/bench-peers.sh, which installs the peers into the cache.
+#   6. index against its peers (a raw _bulk loader, the Python client's
+#      streaming_bulk) into the same node: hack/bench-peers-index.sh.
 #
 # The machines this runs on are shared, so each go benchmark runs
 # FAREPIPE_BENCH_COUNT times (default 5) and the target is checked against
@@ -26,7 +28,7 @@
 # Settings: FAREPIPE_BENCH_COUNT, FAREPIPE_CACHE (the 1 GiB object is kept
 # in $FAREPIPE_CACHE/bench and reused), FAREPIPE_BENCH_SKIP_ES=1 and
 # FAREPIPE_BENCH_SKIP_RSS=1 and FAREPIPE_BENCH_SKIP_PEERS=1 to leave out
-# 3, 4 or 5 (and the settings of hack/bench-peers.sh).
+# 3 (and 6), 4, or 5 and 6 (and the settings of hack/bench-peers*.sh).
 set -euo pipefail
 
 # shellcheck source=hack/lib.sh
@@ -155,6 +157,16 @@ if [[ "${FAREPIPE_BENCH_SKIP_PEERS:-}" != 1 ]]; then
 	hack/bench-peers.sh >"$work/peers.txt" || peers_rc=$?
 	while IFS= read -r line; do summary+=("$line"); done <"$work/peers.txt"
 	((peers_rc == 0)) || { report "transform against its peers" "a goal MISSED or a check failed (exit $peers_rc)"; failed=1; }
+fi
+
+if [[ "${FAREPIPE_BENCH_SKIP_PEERS:-}" != 1 && "${FAREPIPE_BENCH_SKIP_ES:-}" != 1 ]]; then
+	log "== 6. index against its peers into the Elasticsearch node, interleaved pairs"
+	if hack/services.sh status >/dev/null 2>&1; then
+		hack/bench-peers-index.sh >"$work/peers-index.txt" || { report "index against its peers" "failed"; failed=1; }
+		while IFS= read -r line; do summary+=("$line"); done <"$work/peers-index.txt"
+	else
+		report "index against its peers" "skipped: the services are not running"
+	fi
 fi
 
 printf '\nfarepipe benchmarks (%s, %s CPUs, %s, %s)\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \

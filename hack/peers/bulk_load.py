@@ -1,0 +1,59 @@
+"""bulk_load.py URL PREFIX DIR WORKERS: posts the _bulk bodies that
+hack/peers/bulk_bodies.py wrote to DIR back to back, WORKERS requests in
+flight, each body to <PREFIX><its index suffix>/_bulk. No deduplication,
+no reads, no retries: the node's ceiling for the documents farepipe
+writes. It prints the items written and exits 1 if any failed (the first
+failure to standard error)."""
+
+import glob
+import http.client
+import os
+import sys
+import threading
+import urllib.parse
+
+import orjson
+
+
+def main(url, prefix, directory, workers):
+    u = urllib.parse.urlsplit(url)
+    jobs = []
+    for body in sorted(glob.glob(os.path.join(directory, "-*.ndjson"))):
+        suffix = os.path.basename(body).rsplit("-", 1)[0]
+        jobs.append((f"/{prefix}{suffix}/_bulk?filter_path=errors,items.*.status,items.*.error", body))
+    lock = threading.Lock()
+    totals = {"ok": 0, "failed": 0}
+
+    def work():
+        conn = http.client.HTTPConnection(u.hostname, u.port or 80)
+        while True:
+            with lock:
+                if not jobs:
+                    return
+                path, body_path = jobs.pop(0)
+            with open(body_path, "rb") as f:
+                body = f.read()
+            conn.request("POST", path, body, {"Content-Type": "application/x-ndjson"})
+            resp = conn.getresponse()
+            answer = orjson.loads(resp.read())
+            if resp.status != 200:
+                raise SystemExit(f"POST {path}: HTTP {resp.status}")
+            items = [r for item in answer["items"] for r in item.values()]
+            bad = [r for r in items if r["status"] >= 300]
+            with lock:
+                if bad and not totals["failed"]:
+                    print(f"first failure, POST {path}: {bad[0]}", file=sys.stderr)
+                totals["ok"] += len(items) - len(bad)
+                totals["failed"] += len(bad)
+
+    threads = [threading.Thread(target=work) for _ in range(int(workers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(f"written={totals['ok']} failed={totals['failed']}")
+    sys.exit(1 if totals["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -54,11 +54,6 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/farepipe-bench-peers.XXXXXX")"
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 
-
-
-
-
-
 # peer_cmd NAME sets cmd to the command line of a peer.
 peer_cmd() {
 	case $1 in

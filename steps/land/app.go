@@ -47,6 +47,9 @@ func run(c *cli.Context) error {
 	default:
 		cfg.Path = in
 	}
+	if err := cfg.Validate(); err != nil { // the destination is open: what is wrong is --in
+		return fmt.Errorf("--in: %w", err)
+	}
 	sum, err := land.Run(c.Context, cfg)
 	if err != nil {
 		return err

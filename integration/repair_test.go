@@ -159,7 +159,11 @@ func faultyES(t *testing.T, itemRate, requestRate float64, seed uint64) *elastic
 			return []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, dropConnection, dropAnswer}[rng.IntN(4)]
 		}
 	})
-	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{proxy.URL}})
+	// Retried as the steps' client (step.ESClient) retries whole
+	// requests: 429 and 5xx, three times, with a backoff (shortened here).
+	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{proxy.URL},
+		RetryOnStatus: []int{502, 503, 504, 429}, MaxRetries: 3,
+		RetryBackoff: func(n int) time.Duration { return time.Duration(n) * time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,13 +181,26 @@ func outputs(ps []param) map[string]string {
 // and returns it.
 func (s *suite) submit(template string, params ...string) *workflow {
 	s.t.Helper()
+	return s.submitMayFail(false, template, params...)
+}
+
+// submitMayFail is submit for a workflow that may end Failed (mayFail),
+// which makes argo submit --wait exit 1.
+func (s *suite) submitMayFail(mayFail bool, template string, params ...string) *workflow {
+	s.t.Helper()
 	args := []string{"-n", namespace, "submit", "--from", "workflowtemplate/" + template, "--wait", "-o", "name"}
 	for _, p := range params {
 		args = append(args, "-p", p)
 	}
-	name := strings.TrimSpace(s.run(s.argo, args...))
-	name = name[strings.LastIndex(name, "\n")+1:]
-	return s.get(name)
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(s.argo, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	name := strings.TrimSpace(stdout.String())
+	if (err != nil && !mayFail) || name == "" {
+		s.t.Fatalf("argo %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return s.get(name[strings.LastIndex(name, "\n")+1:])
 }
 
 func (s *suite) get(name string) *workflow {

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/farepipe/farepipe/internal/fetch"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/raw"
 )
@@ -62,12 +64,7 @@ func TestShardedCollectFetchesEachSearchOnce(t *testing.T) {
 	for _, p := range land {
 		uris = append(uris, strings.Fields(outputs(p.Outputs.Parameters)["uris"])...)
 	}
-	seen := map[string]int{}
-	for _, uri := range uris {
-		for _, key := range s.searchesIn(uri) {
-			seen[key]++
-		}
-	}
+	seen := s.searchesLandedBy(w)
 	if len(seen) != shardSearches {
 		t.Errorf("the %d landed batches hold %d distinct searches, want %d", len(uris), len(seen), shardSearches)
 	}
@@ -119,6 +116,81 @@ func TestShardedCollectFetchesEachSearchOnce(t *testing.T) {
 	if again.Status.Outputs == nil || outputs(again.Status.Outputs.Parameters)["count"] != "0" {
 		t.Errorf("second run: workflow outputs %+v, want count 0", again.Status.Outputs)
 	}
+}
+
+// TestFailedShardResubmitFetchesOnlyItsSearches: Given a shard whose
+// checkpoint object is unreadable (fetch exits 3 on it, as on any
+// permanent error), When a 4-shard collect runs, Then that shard fails,
+// the other shards still land their batches and the workflow fails. When
+// the checkpoint is repaired and the workflow resubmitted within its ttl,
+// Then the other shards skip what they answered and only the failed
+// shard's searches are fetched: across both runs every search of the
+// plan is landed exactly once.
+func TestFailedShardResubmitFetchesOnlyItsSearches(t *testing.T) {
+	s := newSuite(t)
+	const shards, days = 4, 6
+	const searches = 2 * days
+	broken := fmt.Sprintf("checkpoints/farepipe-collect/shard-1-of-%d.json", shards)
+	s.upload(broken, []byte("not a checkpoint"))
+	at := time.Now().UTC().Truncate(time.Second)
+	first := s.submitMayFail(true, "farepipe-collect", "routes=TAE-CJU,CJU-TAE", "days="+strconv.Itoa(days),
+		"from="+at.AddDate(0, 3, 0).Format("2006-01-02"), "observed-at="+at.Format(time.RFC3339),
+		"shards="+strconv.Itoa(shards), "ttl=1h")
+	if first.Status.Phase != "Failed" {
+		t.Fatalf("farepipe-collect %s with a broken checkpoint: %s, want Failed", first.Metadata.Name, first.Status.Phase)
+	}
+	fetched := succeeded(first.pods("fetch-routes"))
+	if len(fetched) != shards-1 {
+		t.Fatalf("first run: %d fetch pods succeeded, want %d (all but the broken shard)", len(fetched), shards-1)
+	}
+	written := sumOutputs(t, fetched, "written")
+	landed := s.searchesLandedBy(first)
+	if len(landed) != written {
+		t.Errorf("first run: the other shards wrote %d searches and landed %d, want all landed", written, len(landed))
+	}
+
+	var ck bytes.Buffer
+	if err := fetch.NewCheckpoint().Write(&ck); err != nil {
+		t.Fatal(err)
+	}
+	s.upload(broken, ck.Bytes())
+	name := strings.TrimSpace(s.run(s.argo, "-n", namespace, "resubmit", first.Metadata.Name, "--wait", "-o", "name"))
+	again := s.get(name[strings.LastIndex(name, "\n")+1:])
+	if again.Status.Phase != "Succeeded" {
+		t.Fatalf("resubmitted %s: %s %s", again.Metadata.Name, again.Status.Phase, again.Status.Message)
+	}
+	fetched = succeeded(again.pods("fetch-routes"))
+	if fresh := sumOutputs(t, fetched, "fresh"); fresh != written {
+		t.Errorf("resubmitted: %d searches fresh, want the %d the other shards answered before", fresh, written)
+	}
+	if w := sumOutputs(t, fetched, "written"); written+w != searches {
+		t.Errorf("resubmitted: wrote %d searches after %d, want %d in all", w, written, searches)
+	}
+	for key, n := range s.searchesLandedBy(again) {
+		landed[key] += n
+	}
+	if len(landed) != searches {
+		t.Errorf("both runs landed %d distinct searches, want %d", len(landed), searches)
+	}
+	for key, n := range landed {
+		if n != 1 {
+			t.Errorf("search %s landed %d times over both runs, want 1", key, n)
+		}
+	}
+}
+
+// searchesLandedBy counts the searches in the batches w's land pods landed.
+func (s *suite) searchesLandedBy(w *workflow) map[string]int {
+	s.t.Helper()
+	seen := map[string]int{}
+	for _, p := range succeeded(w.pods("land")) {
+		for _, uri := range strings.Fields(outputs(p.Outputs.Parameters)["uris"]) {
+			for _, key := range s.searchesIn(uri) {
+				seen[key]++
+			}
+		}
+	}
+	return seen
 }
 
 // sumOutputs adds up an integer output parameter of pods.

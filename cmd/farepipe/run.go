@@ -17,7 +17,6 @@ import (
 	"github.com/farepipe/farepipe/internal/index"
 	"github.com/farepipe/farepipe/internal/intake"
 	"github.com/farepipe/farepipe/internal/land"
-	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/step"
 	"github.com/farepipe/farepipe/internal/transform"
@@ -60,11 +59,10 @@ func runPipeline(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	base, err := step.Provider(c, observedAt)
+	prov, err := step.Provider(c, observedAt)
 	if err != nil {
 		return err
 	}
-	prov := fetch.WatchAccess(base)
 	prefix, err := step.IndexPrefix(c)
 	if err != nil {
 		return err
@@ -85,21 +83,13 @@ func runPipeline(c *cli.Context) error {
 		return err
 	}
 	defer batch.Close()
-	w := ndjson.NewWriter(batch)
-	fs, err := fetch.Run(c.Context, fetch.Config{Provider: prov, Searches: p.Searches(), Logger: log}, w)
+	fs, err := fetch.Run(c.Context, fetch.Config{Provider: prov, Searches: p.Searches(), Logger: log, Writer: batch})
+	if fs.Planned > 0 {
+		fmt.Fprintf(out, "fetch      %d searches: %d answered, %d refused, %d failed (%s, %s)\n",
+			fs.Planned, fs.Fetched, fs.Refused, fs.Failed, prov.Name(), since(start))
+	}
 	if err != nil {
 		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "fetch      %d searches: %d answered, %d refused, %d failed (%s, %s)\n",
-		fs.Planned, fs.Fetched, fs.Refused, fs.Failed, prov.Name(), since(start))
-	if err := prov.Outcome(fs); err != nil {
-		return err
-	}
-	if fs.Written() == 0 {
-		return step.Retryable(fmt.Errorf("no search answered: %d over the request budget", fs.OverBudget))
 	}
 
 	// land
@@ -129,7 +119,7 @@ func runPipeline(c *cli.Context) error {
 func ingestObject(c *cli.Context, log *slog.Logger, es *elasticsearch.Client, prefix string, store objstore.Store, key string, ik transform.Intake) error {
 	out := c.App.Writer
 	start := time.Now()
-	tr, err := transform.Object(c.Context, transform.Config{In: store, InKey: key,
+	tr, err := transform.Run(c.Context, transform.Config{In: store, InKey: key,
 		Options: transform.Options{Logger: log, Intake: ik}})
 	if tr.Curated == "" { // nothing was stored
 		return err

@@ -51,7 +51,8 @@ func (w *AccessWatch) note(err error) {
 //
 //   - nothing answered 2xx and the provider refused access: fault.Config
 //     (the credentials or their rights must change);
-//   - nothing kept and some searches failed: fault.Retryable;
+//   - nothing kept and some searches failed or were over the request
+//     budget: fault.Retryable;
 //   - nothing kept, none failed, some rejected as invalid: fault.Data.
 func (w *AccessWatch) Outcome(sum Summary) error {
 	w.mu.Lock()
@@ -62,6 +63,8 @@ func (w *AccessWatch) Outcome(sum Summary) error {
 		return fault.Configf("no search answered: access refused: %w", denied)
 	case sum.Written() == 0 && sum.Failed > 0:
 		return fault.Retryablef("no search answered: %d failed", sum.Failed)
+	case sum.Written() == 0 && sum.OverBudget > 0:
+		return fault.Retryablef("no search answered: %d over the request budget", sum.OverBudget)
 	case sum.Written() == 0 && sum.Invalid > 0:
 		return fault.Dataf("no search answered: %d rejected as invalid", sum.Invalid)
 	}

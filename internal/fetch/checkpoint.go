@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/farepipe/farepipe/internal/fault"
+	"github.com/farepipe/farepipe/internal/objstore"
 )
 
 // Checkpoint remembers when each search was last answered, so that a rerun
@@ -56,3 +58,34 @@ func (c *Checkpoint) Fresh(key string, now time.Time, ttl time.Duration) bool {
 
 // Mark records that key was answered at t.
 func (c *Checkpoint) Mark(key string, t time.Time) { c.Searches[key] = t.UTC() }
+
+// loadCheckpoint reads the checkpoint under key of st; none yet is an
+// empty one.
+func loadCheckpoint(ctx context.Context, st objstore.Store, key string) (*Checkpoint, error) {
+	body, _, err := st.Get(ctx, key)
+	if errors.Is(err, objstore.ErrNotExist) {
+		return NewCheckpoint(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading checkpoint %s: %w", st.URI(key), err)
+	}
+	defer body.Close()
+	ck, err := ReadCheckpoint(body)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", st.URI(key), err)
+	}
+	return ck, nil
+}
+
+// saveCheckpoint stores ck under key of st.
+func saveCheckpoint(ctx context.Context, st objstore.Store, key string, ck *Checkpoint) error {
+	spool, err := objstore.NewSpool("checkpoint")
+	if err != nil {
+		return err
+	}
+	defer spool.Close()
+	if err := ck.Write(spool); err != nil {
+		return fmt.Errorf("encoding checkpoint: %w", err)
+	}
+	return spool.PutTo(ctx, st, key, nil)
+}

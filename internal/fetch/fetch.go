@@ -5,28 +5,46 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"maps"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/ndjson"
+	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/provider"
 	"github.com/farepipe/farepipe/internal/raw"
 )
 
-// Config is one fetch run.
+// Config is one fetch run: searches asked of a provider, answered into
+// one batch.
 type Config struct {
 	Provider    provider.Provider
 	Searches    []raw.Search
 	Concurrency int           // searches in flight; default 2
-	Checkpoint  *Checkpoint   // nil: none
-	TTL         time.Duration // skip searches answered less than TTL ago
+	TTL         time.Duration // skip searches the checkpoint says were answered less than TTL ago
 	Now         func() time.Time
 	Logger      *slog.Logger
 	// Progress, when set, is called about every ProgressEvery searches.
 	Progress      func(Summary)
 	ProgressEvery int
+
+	// Out, when set, stores the batch under OutKey, with Meta besides its
+	// source and record count; else the batch (gzip NDJSON) is written
+	// to Writer.
+	Out    objstore.Store
+	OutKey string
+	Meta   map[string]string
+	Writer io.Writer
+	// CheckpointStore, when set, holds the checkpoint under
+	// CheckpointKey: read before any search (none yet: empty), written
+	// once the batch is stored, so a search is marked answered only when
+	// its answer is kept.
+	CheckpointStore objstore.Store
+	CheckpointKey   string
 }
 
 // Validate reports a configuration error (fault.Config) in cfg, before
@@ -39,6 +57,12 @@ func (cfg Config) Validate() error {
 		return fault.Configf("concurrency %d: want at least 1 (0: the default)", cfg.Concurrency)
 	case cfg.TTL < 0:
 		return fault.Configf("ttl %s: want a duration of at least 0", cfg.TTL)
+	case cfg.Out == nil && cfg.Writer == nil:
+		return fault.Configf("fetch: nowhere to write the batch")
+	case cfg.Out != nil && cfg.OutKey == "":
+		return fault.Configf("fetch: no key for the batch")
+	case cfg.CheckpointStore != nil && cfg.CheckpointKey == "":
+		return fault.Configf("fetch: no key for the checkpoint")
 	}
 	return nil
 }
@@ -52,18 +76,74 @@ type Summary struct {
 	Failed     int `json:"failed"`      // no answer after the provider's retries
 	Invalid    int `json:"invalid"`     // rejected before asking (bad search)
 	OverBudget int `json:"over_budget"` // not asked: the request budget was spent
+
+	Bytes int64  `json:"bytes"`           // uncompressed bytes of the batch
+	Batch string `json:"batch,omitempty"` // URI of the batch, when stored
 }
 
 // Written returns how many envelopes were written.
 func (s Summary) Written() int { return s.Fetched + s.Refused }
 
-// Run fetches every search of cfg and writes envelopes to w in plan order.
-// It returns an error only when cfg is not valid, ctx ends or w fails; failed searches are
-// counted and logged, and the caller decides what they mean.
-func Run(ctx context.Context, cfg Config, w *ndjson.Writer) (Summary, error) {
+// Run fetches every search of cfg that the checkpoint does not say is
+// fresh, writes the envelopes in plan order as one batch, stores it, then
+// the checkpoint. Failed searches are counted and logged; the error is the
+// run's outcome when nothing was kept (Outcome), or the first error of
+// configuration, context or storage.
+func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
 	}
+	ck := NewCheckpoint()
+	if cfg.CheckpointStore != nil {
+		var err error
+		if ck, err = loadCheckpoint(ctx, cfg.CheckpointStore, cfg.CheckpointKey); err != nil {
+			return Summary{}, err
+		}
+	}
+	watch := WatchAccess(cfg.Provider)
+	cfg.Provider = watch
+	sink := cfg.Writer
+	var spool *objstore.Spool
+	if cfg.Out != nil {
+		var err error
+		if spool, err = objstore.NewSpool("batch"); err != nil {
+			return Summary{}, err
+		}
+		defer spool.Close()
+		sink = spool
+	}
+	w := ndjson.NewWriter(sink)
+	sum, err := search(ctx, cfg, ck, w)
+	if err != nil {
+		return sum, err
+	}
+	if err := w.Close(); err != nil {
+		return sum, fmt.Errorf("closing batch: %w", err)
+	}
+	sum.Bytes = w.Bytes()
+	if cfg.Out != nil {
+		meta := maps.Clone(cfg.Meta)
+		if meta == nil {
+			meta = map[string]string{}
+		}
+		meta["source"], meta["records"] = cfg.Provider.Name(), strconv.Itoa(w.Lines())
+		if err := spool.PutTo(ctx, cfg.Out, cfg.OutKey, meta); err != nil {
+			return sum, err
+		}
+		sum.Batch = cfg.Out.URI(cfg.OutKey)
+	}
+	if cfg.CheckpointStore != nil {
+		if err := saveCheckpoint(ctx, cfg.CheckpointStore, cfg.CheckpointKey, ck); err != nil {
+			return sum, err
+		}
+	}
+	return sum, watch.Outcome(sum)
+}
+
+// search asks every search of cfg that ck does not say is fresh, writes
+// the envelopes to w in plan order and marks the answered ones in ck. It
+// returns an error only when ctx ends or w fails.
+func search(ctx context.Context, cfg Config, ck *Checkpoint, w *ndjson.Writer) (Summary, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -120,7 +200,7 @@ func Run(ctx context.Context, cfg Config, w *ndjson.Writer) (Summary, error) {
 	// Freshness is settled before any answer updates the checkpoint.
 	fresh := make([]bool, len(cfg.Searches))
 	for i, s := range cfg.Searches {
-		fresh[i] = cfg.Checkpoint.Fresh(ckKey(s), now(), cfg.TTL)
+		fresh[i] = ck.Fresh(ckKey(s), now(), cfg.TTL)
 	}
 	go func() {
 		defer close(jobs)
@@ -167,9 +247,7 @@ func Run(ctx context.Context, cfg Config, w *ndjson.Writer) (Summary, error) {
 			}
 			if r.env.Status >= 200 && r.env.Status < 300 {
 				sum.Fetched++
-				if cfg.Checkpoint != nil {
-					cfg.Checkpoint.Mark(ckKey(s), r.env.FetchedAt)
-				}
+				ck.Mark(ckKey(s), r.env.FetchedAt)
 			} else {
 				sum.Refused++
 				log.Warn("search refused by provider", "search", s.Key(), "status", r.env.Status)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/ndjson"
+	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/provider"
 	"github.com/farepipe/farepipe/internal/raw"
 	"github.com/farepipe/farepipe/internal/synthetic"
@@ -60,12 +61,15 @@ func searches(n int) []raw.Search {
 func run(t *testing.T, cfg Config) (Summary, []raw.Envelope) {
 	t.Helper()
 	var buf bytes.Buffer
-	w := ndjson.NewWriter(&buf)
-	sum, err := Run(context.Background(), cfg, w)
+	cfg.Writer = &buf
+	sum, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Close()
+	if sum.Bytes == 0 != (sum.Written() == 0) {
+		t.Errorf("%d bytes written for %d envelopes", sum.Bytes, sum.Written())
+	}
+	sum.Bytes = 0
 	r, _ := ndjson.NewReader(&buf)
 	var envs []raw.Envelope
 	for {
@@ -105,20 +109,50 @@ func TestRunSkipsFreshSearches(t *testing.T) {
 	all := searches(4)
 	ck.Mark("scripted "+all[0].Key(), now.Add(-1*time.Hour)) // fresh
 	ck.Mark("scripted "+all[1].Key(), now.Add(-7*time.Hour)) // stale
-	sum, envs := run(t, Config{Provider: p, Searches: all, Checkpoint: ck, TTL: 6 * time.Hour, Now: func() time.Time { return now }})
+	dir := objstore.NewDir(t.TempDir())
+	if err := saveCheckpoint(t.Context(), dir, "ck.json", ck); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Provider: p, Searches: all, TTL: 6*time.Hour + 30*time.Minute, Now: func() time.Time { return now },
+		CheckpointStore: dir, CheckpointKey: "ck.json"}
+	sum, envs := run(t, cfg)
 	if sum.Fresh != 1 || sum.Fetched != 3 || len(envs) != 3 || p.calls.Load() != 3 {
 		t.Errorf("summary %+v with %d calls, want 1 fresh and 3 fetched", sum, p.calls.Load())
 	}
-	if got := ck.Searches["scripted "+all[1].Key()]; !got.Equal(envs[0].FetchedAt) {
+	back, err := loadCheckpoint(t.Context(), dir, "ck.json")
+	if err != nil || len(back.Searches) != 4 {
+		t.Fatalf("checkpoint after the run: %v, %d searches, want 4", err, len(back.Searches))
+	}
+	if got := back.Searches["scripted "+all[1].Key()]; !got.Equal(envs[0].FetchedAt) {
 		t.Errorf("checkpoint of a fetched search = %v, want its fetched_at %v", got, envs[0].FetchedAt)
 	}
-	var buf bytes.Buffer
-	if err := ck.Write(&buf); err != nil {
-		t.Fatal(err)
+	// A rerun within the TTL asks nothing.
+	if sum, _ := run(t, cfg); sum.Fresh != 4 || p.calls.Load() != 3 {
+		t.Errorf("rerun: summary %+v with %d calls, want 4 fresh and no new call", sum, p.calls.Load())
 	}
-	back, err := ReadCheckpoint(&buf)
-	if err != nil || len(back.Searches) != 4 {
-		t.Errorf("checkpoint round trip: %v, %d searches, want 4", err, len(back.Searches))
+}
+
+// TestRunStoresTheBatchBeforeTheCheckpoint checks that a batch that cannot
+// be stored leaves the checkpoint as it was: no search is marked answered
+// whose answer was not kept.
+func TestRunStoresTheBatchBeforeTheCheckpoint(t *testing.T) {
+	dir := objstore.NewDir(t.TempDir())
+	cfg := Config{Provider: &scripted{}, Searches: searches(3), TTL: time.Hour,
+		Out: dir, OutKey: "raw/../../escape.ndjson.gz", CheckpointStore: dir, CheckpointKey: "ck.json"}
+	if _, err := Run(t.Context(), cfg); err == nil {
+		t.Fatal("Run stored a batch under a key outside its store")
+	}
+	if _, _, err := dir.Get(t.Context(), "ck.json"); !errors.Is(err, objstore.ErrNotExist) {
+		t.Errorf("checkpoint after a batch that was not stored: %v, want none", err)
+	}
+	cfg.OutKey = "raw/batch.ndjson.gz"
+	sum, err := Run(t.Context(), cfg)
+	if err != nil || sum.Batch != dir.URI(cfg.OutKey) || sum.Fetched != 3 {
+		t.Fatalf("Run = %+v, %v; want 3 fetched into %s", sum, err, dir.URI(cfg.OutKey))
+	}
+	_, info, err := dir.Get(t.Context(), cfg.OutKey)
+	if err != nil || info.Metadata["records"] != "3" || info.Metadata["source"] != "scripted" {
+		t.Errorf("stored batch: %v, meta %v; want records 3, source scripted", err, info.Metadata)
 	}
 }
 
@@ -137,7 +171,7 @@ func TestRunStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var buf bytes.Buffer
-	_, err := Run(ctx, Config{Provider: &scripted{}, Searches: searches(50)}, ndjson.NewWriter(&buf))
+	_, err := Run(ctx, Config{Provider: &scripted{}, Searches: searches(50), Writer: &buf})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run on a cancelled context = %v, want context.Canceled", err)
 	}
@@ -154,18 +188,21 @@ func TestClasses(t *testing.T) {
 		want fault.Class
 	}{
 		{"no provider", Config{}.Validate(), fault.Config},
+		{"no output", Config{Provider: prov}.Validate(), fault.Config},
+		{"no checkpoint key", Config{Provider: prov, Writer: io.Discard, CheckpointStore: objstore.NewDir(".")}.Validate(), fault.Config},
 		{"negative concurrency", Config{Provider: prov, Concurrency: -1}.Validate(), fault.Config},
 		{"negative ttl", Config{Provider: prov, TTL: -time.Second}.Validate(), fault.Config},
 		{"checkpoint not json", badCheckpoint, fault.Data},
 		{"all failed", prov.Outcome(Summary{Planned: 2, Failed: 2}), fault.Retryable},
 		{"all invalid", prov.Outcome(Summary{Planned: 2, Invalid: 2}), fault.Data},
+		{"all over budget", prov.Outcome(Summary{Planned: 2, OverBudget: 2}), fault.Retryable},
 	}
 	for _, tc := range tests {
 		if got := fault.ClassOf(tc.err); got != tc.want {
 			t.Errorf("%s: %v, class %d, want %d", tc.name, tc.err, got, tc.want)
 		}
 	}
-	if err := (Config{Provider: prov}).Validate(); err != nil {
+	if err := (Config{Provider: prov, Writer: io.Discard}).Validate(); err != nil {
 		t.Errorf("Validate(provider only) = %v, want nil", err)
 	}
 }

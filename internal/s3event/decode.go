@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/farepipe/farepipe/internal/fault"
 )
 
 // Object is one object named by a notification record.
@@ -70,9 +72,15 @@ const maxDepth = 4
 
 // Parse returns the objects a notification names, in record order, with
 // keys decoded. A test event yields no objects and no error. Records of
-// every event type are returned; Created tells creations apart.
+// every event type are returned; Created tells creations apart. Every
+// error is ErrUnrecognized or a malformed notification (fault.Data): the
+// notification can never be read.
 func Parse(body []byte) ([]Object, error) {
-	return parse(body, 0)
+	objs, err := parse(body, 0)
+	if err != nil && !errors.Is(err, ErrUnrecognized) {
+		err = fault.New(fault.Data, err)
+	}
+	return objs, err
 }
 
 func parse(body []byte, depth int) ([]Object, error) {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/farepipe/farepipe/internal/fault"
 )
 
 func TestParse(t *testing.T) {
@@ -93,6 +95,9 @@ func TestParseErrors(t *testing.T) {
 		}
 		if errors.Is(err, ErrUnrecognized) != tc.unrecognized {
 			t.Errorf("Parse(%q) = %v, want errors.Is(ErrUnrecognized) %v", tc.body, err, tc.unrecognized)
+		}
+		if !tc.unrecognized && fault.ClassOf(err) != fault.Data {
+			t.Errorf("Parse(%q) = %v, want a data error (fault.Data)", tc.body, err)
 		}
 	}
 }

@@ -57,6 +57,10 @@ var dataErrors = []error{
 // applies of:
 //
 //   - nil: ExitOK;
+//   - errors joined (errors.Join) with no class of their own, the
+//     outcome of a run that tried several things: ExitRetryable when any
+//     of them is retryable (running again may fix it), else ExitUsage
+//     when any is a usage error, else ExitData;
 //   - a class of fault (fault.Config, fault.Data, fault.Retryable, as
 //     Usage, Data and Retryable mark them): its code;
 //   - one of configErrors (objstore.ErrAccess: access denied, bad
@@ -70,6 +74,9 @@ var dataErrors = []error{
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
+	}
+	if parts := joined(err); parts != nil {
+		return worst(parts)
 	}
 	if code, ok := classCodes[fault.ClassOf(err)]; ok {
 		return code
@@ -92,6 +99,35 @@ func ExitCode(err error) int {
 		return ExitUsage
 	}
 	return ExitRetryable
+}
+
+// joined returns the errors err joins when its chain reaches an
+// errors.Join before any class of fault, else nil.
+func joined(err error) []error {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if _, ok := err.(*fault.Error); ok {
+			return nil
+		}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			return j.Unwrap()
+		}
+	}
+	return nil
+}
+
+// worst returns the exit code of several errors: retryable first, then
+// usage, then data.
+func worst(errs []error) int {
+	code := ExitOK
+	for _, err := range errs {
+		switch c := ExitCode(err); {
+		case c == ExitRetryable:
+			return ExitRetryable
+		case code == ExitOK || c == ExitUsage:
+			code = c
+		}
+	}
+	return code
 }
 
 // isUsage reports errors urfave/cli raises for bad flags before any action

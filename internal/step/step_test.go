@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,6 +42,11 @@ func TestExitCode(t *testing.T) {
 		{"es 400", fmt.Errorf("putting template: %w", &esindex.StatusError{Status: 400}), ExitData},
 		{"mark wins", Retryable(fmt.Errorf("x: %w", objstore.ErrRejected)), ExitRetryable},
 		{"config before data", errors.Join(objstore.ErrNotExist, objstore.ErrAccess), ExitUsage},
+		{"joined: retryable wins", errors.Join(Data(plain), plain), ExitRetryable},
+		{"joined: retryable wins, wrapped", fmt.Errorf("2 objects: %w", errors.Join(plain, Usage(plain))), ExitRetryable},
+		{"joined: usage before data", errors.Join(Data(plain), Usage(plain), land.ErrEmpty), ExitUsage},
+		{"joined: all data", errors.Join(Data(plain), objstore.ErrNotExist), ExitData},
+		{"joined under a class", Data(errors.Join(plain, Retryable(plain))), ExitData},
 	}
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.want {
@@ -52,6 +58,39 @@ func TestExitCode(t *testing.T) {
 	}
 	if !errors.Is(Data(plain), plain) {
 		t.Error("a marked error no longer wraps its cause")
+	}
+}
+
+// TestExitCodeOfJoinedErrors checks, on generated joins of errors of
+// every class, that the exit code of a run that tried several things does
+// not depend on their order and is retryable when any part is, else usage
+// when any is, else data.
+func TestExitCodeOfJoinedErrors(t *testing.T) {
+	leaves := []error{
+		errors.New("connection reset"), Retryable(errors.New("429")),
+		Usage(errors.New("--x")), objstore.ErrAccess,
+		Data(errors.New("bad line")), objstore.ErrNotExist, land.ErrInvalid,
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		parts := make([]error, 1+rng.IntN(5))
+		want := ExitOK
+		for i := range parts {
+			parts[i] = leaves[rng.IntN(len(leaves))]
+			if rng.IntN(2) == 0 {
+				parts[i] = fmt.Errorf("object %d: %w", i, parts[i])
+			}
+			switch c := ExitCode(parts[i]); {
+			case want == ExitRetryable:
+			case c == ExitRetryable, want == ExitOK, c == ExitUsage:
+				want = c
+			}
+		}
+		got := ExitCode(fmt.Errorf("run: %w", errors.Join(parts...)))
+		rng.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
+		if shuffled := ExitCode(errors.Join(parts...)); got != want || shuffled != want {
+			t.Fatalf("ExitCode(join of %v) = %d, shuffled %d; want %d", parts, got, shuffled, want)
+		}
 	}
 }
 

@@ -90,20 +90,16 @@ func writeBenchInput() (benchInput, error) {
 		}
 	}
 	var gz bytes.Buffer
-	w := ndjson.NewWriter(&gz)
 	prov := synthetic.New(synthetic.Config{Seed: 7, ObservedAt: benchObservedAt})
-	sum, err := fetch.Run(context.Background(), fetch.Config{Provider: prov, Searches: searches}, w)
+	sum, err := fetch.Run(context.Background(), fetch.Config{Provider: prov, Searches: searches, Writer: &gz})
 	if err != nil {
 		return in, fmt.Errorf("fetching benchmark input: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return in, err
 	}
 	if sum.Written() != len(searches) {
 		return in, fmt.Errorf("benchmark input: %d of %d searches written", sum.Written(), len(searches))
 	}
 	in.envelopes = sum.Written()
-	in.size = w.Bytes()
+	in.size = sum.Bytes
 	in.gzipPath = filepath.Join(dir, "raw.ndjson.gz")
 	if err := os.WriteFile(in.gzipPath, gz.Bytes(), 0o644); err != nil {
 		return in, err
@@ -155,14 +151,14 @@ func benchmarkRun(b *testing.B, path string) {
 	in := loadBenchInput(b)
 	b.SetBytes(in.size)
 	b.ReportAllocs()
-	var sum Summary
+	var sum Counts
 	cpu0 := cpuTime(b)
 	for b.Loop() {
 		f, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sum, err = Run(b.Context(), f, io.Discard, io.Discard, Options{Source: "file://bench"})
+		sum, err = StreamEnvelopes(b.Context(), f, io.Discard, io.Discard, Options{Source: "file://bench"})
 		f.Close()
 		if err != nil {
 			b.Fatal(err)

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/intake"
@@ -22,6 +21,8 @@ type Config struct {
 	Quarantine objstore.Store
 	// QuarantineKey is their key; "" means InKey under quarantine/.
 	QuarantineKey string
+	// Buckets, when any, are the only S3 buckets an input may lie in.
+	Buckets []string
 	// Options say how records are read and judged; Source defaults to
 	// the input's URI.
 	Options
@@ -36,21 +37,21 @@ func (cfg Config) Validate() error {
 	return nil
 }
 
-// Object transforms the raw object of cfg, unless its key lies under an
-// output area (CheckInputKey: a data error), and stores its observations
+// Run transforms the raw object of cfg, unless it may not be read as
+// raw input (CheckInput: a data error), and stores its observations
 // and, when anything was rejected, its rejections. When they were stored
 // (ObjectResult.Curated is set) the error, if any, is the outcome, a
 // data error (fault.Data): the object is in no format transform reads,
 // or no record of it could be processed. An object without any record is
 // no error; its curated object is empty.
-func Object(ctx context.Context, cfg Config) (ObjectResult, error) {
+func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if err := cfg.Validate(); err != nil {
-		return ObjectResult{}, err
+		return Summary{}, err
 	}
 	inURI := cfg.In.URI(cfg.InKey)
 	if u, err := objstore.ParseURI(inURI); err == nil {
-		if err := CheckInputKey(u.Key); err != nil {
-			return ObjectResult{}, fmt.Errorf("%s: %w", u, err)
+		if err := CheckInput(u, cfg.Buckets); err != nil {
+			return Summary{}, err
 		}
 	}
 	cur, curKey := cfg.Curated, cfg.CuratedKey

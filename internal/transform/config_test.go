@@ -8,9 +8,9 @@ import (
 	"github.com/farepipe/farepipe/internal/objstore"
 )
 
-// TestObjectClasses checks the class of each way Object refuses an object
+// TestRunClasses checks the class of each way Run refuses an object
 // or ends without an observation.
-func TestObjectClasses(t *testing.T) {
+func TestRunClasses(t *testing.T) {
 	dir := objstore.NewDir(t.TempDir())
 	put := func(key, body string) {
 		if err := dir.Put(t.Context(), key, bytes.NewReader([]byte(body)), int64(len(body)), nil); err != nil {
@@ -30,12 +30,12 @@ func TestObjectClasses(t *testing.T) {
 		{"no known format", Config{In: dir, InKey: "raw/garbage.ndjson"}, fault.Data, true},
 	}
 	for _, tc := range tests {
-		res, err := Object(t.Context(), tc.cfg)
+		res, err := Run(t.Context(), tc.cfg)
 		if got := fault.ClassOf(err); got != tc.want {
-			t.Errorf("Object(%s) = %v, class %d, want %d", tc.name, err, got, tc.want)
+			t.Errorf("Run(%s) = %v, class %d, want %d", tc.name, err, got, tc.want)
 		}
 		if stored := res.Curated != ""; stored != tc.stored {
-			t.Errorf("Object(%s): outputs stored %v, want %v", tc.name, stored, tc.stored)
+			t.Errorf("Run(%s): outputs stored %v, want %v", tc.name, stored, tc.stored)
 		}
 	}
 }

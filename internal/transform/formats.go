@@ -31,7 +31,7 @@ type Intake struct {
 	Mappings []*intake.Mapping
 }
 
-// Read is what RunAny found out about its input besides the counts.
+// Read is what Stream found out about its input besides the counts.
 type Read struct {
 	Format intake.Format
 	// Instant is the instant given to records without their own, and
@@ -42,27 +42,27 @@ type Read struct {
 	Mapping string
 }
 
-// RunAny reads one raw object of any format transform reads (see
+// Stream reads one raw object of any format transform reads (see
 // intake.Sniff: farepipe envelopes, plain Amadeus answers, fare rows with
 // a mapping) and writes observations to curated and rejections to
-// quarantine as Run does. An object of no known format is one rejection
+// quarantine as StreamEnvelopes does. An object of no known format is one rejection
 // naming the formats tried, and counts as one rejected line, so
-// Summary.Empty reports it. It returns an error only for I/O or a
+// Counts.Empty reports it. It returns an error only for I/O or a
 // cancelled context.
-func RunAny(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt Options) (Summary, Read, error) {
+func Stream(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt Options) (Counts, Read, error) {
 	ik := opt.Intake
 	s, err := intake.Sniff(in, ik.Key, ik.Mappings)
 	if err != nil {
-		return Summary{}, Read{}, fmt.Errorf("reading %s: %w", opt.Source, err)
+		return Counts{}, Read{}, fmt.Errorf("reading %s: %w", opt.Source, err)
 	}
 	rd := Read{Format: s.Format}
 	if s.Format == intake.Answers || s.Format == intake.Rows && !s.Mapping.HasObservedAt() {
 		rd.Instant, _ = intake.ObjectInstant(ik.ObservedAt, ik.Key, ik.LastModified)
 	}
-	var sum Summary
+	var sum Counts
 	switch s.Format {
 	case intake.Envelopes:
-		sum, err = Run(ctx, s.Body, curated, quarantine, opt)
+		sum, err = StreamEnvelopes(ctx, s.Body, curated, quarantine, opt)
 	case intake.Answers:
 		var r *intake.AnswerReader
 		if r, err = intake.NewAnswerReader(s); err == nil {
@@ -89,10 +89,10 @@ func answerConverter(at time.Time) converter {
 }
 
 // runUnknown quarantines an object of no known format as one record.
-func runUnknown(s *intake.Sniffed, curated, quarantine io.Writer, opt Options) (Summary, error) {
+func runUnknown(s *intake.Sniffed, curated, quarantine io.Writer, opt Options) (Counts, error) {
 	q := newQuarantine(quarantine, opt)
 	cw := ndjson.NewWriter(curated)
-	sum := Summary{Lines: 1, RejectedLines: 1}
+	sum := Counts{Lines: 1, RejectedLines: 1}
 	if err := q.reject(Rejection{Line: 1, Reason: s.Reason, Text: s.Head}); err != nil {
 		return sum, err
 	}
@@ -103,8 +103,8 @@ func runUnknown(s *intake.Sniffed, curated, quarantine io.Writer, opt Options) (
 // the cheapest row of them, counting the rows it stands for in Offers.
 // Memory grows with the distinct series and instants of the object, not
 // with its rows.
-func runRows(ctx context.Context, s *intake.Sniffed, at intake.Instant, curated, quarantine io.Writer, opt Options) (Summary, error) {
-	var sum Summary
+func runRows(ctx context.Context, s *intake.Sniffed, at intake.Instant, curated, quarantine io.Writer, opt Options) (Counts, error) {
+	var sum Counts
 	q := newQuarantine(quarantine, opt)
 	cw := ndjson.NewWriter(curated)
 	r, err := intake.NewRowReader(s, at)

@@ -19,13 +19,13 @@ import (
 // modified is the Last-Modified of every test object.
 var modified = fetchedAt.Add(-time.Minute)
 
-// anyResult is what RunAny made of one input, as a golden file holds it.
+// anyResult is what Stream made of one input, as a golden file holds it.
 type anyResult struct {
 	Format       string           `json:"format"`
 	Instant      string           `json:"instant,omitempty"`
 	InstantFrom  string           `json:"instant_from,omitempty"`
 	Mapping      string           `json:"mapping,omitempty"`
-	Summary      Summary          `json:"summary"`
+	Summary      Counts           `json:"summary"`
 	Observations []map[string]any `json:"observations"`
 	Quarantine   []map[string]any `json:"quarantine"`
 }
@@ -36,10 +36,10 @@ func runAny(t testing.TB, in []byte, ik Intake) anyResult {
 	if ik.LastModified.IsZero() {
 		ik.LastModified = modified
 	}
-	sum, rd, err := RunAny(context.Background(), bytes.NewReader(in), &cur, &qua, Options{Source: "s3://b/" + ik.Key,
+	sum, rd, err := Stream(context.Background(), bytes.NewReader(in), &cur, &qua, Options{Source: "s3://b/" + ik.Key,
 		Times: fare.TimeBounds{Now: func() time.Time { return clock }}, Intake: ik})
 	if err != nil {
-		t.Fatalf("RunAny: %v", err)
+		t.Fatalf("Stream: %v", err)
 	}
 	res := anyResult{Format: rd.Format.String(), Mapping: rd.Mapping, Summary: sum,
 		Observations: readAll(t.(*testing.T), cur.Bytes()), Quarantine: readAll(t.(*testing.T), qua.Bytes())}
@@ -86,10 +86,10 @@ func faresnap(t *testing.T) []*intake.Mapping {
 	return []*intake.Mapping{m}
 }
 
-// TestRunAnyGolden runs every format transform reads, with the bad records
+// TestStreamGolden runs every format transform reads, with the bad records
 // each may hold, against golden files: what became observations, what was
 // quarantined and why, and the counts.
-func TestRunAnyGolden(t *testing.T) {
+func TestStreamGolden(t *testing.T) {
 	pretty := readFixture(t, "answer-pretty.json")
 	zipped := gzipBytes(t, pretty)
 	rowsCSV := readFixture(t, "rows.csv")
@@ -138,32 +138,32 @@ func TestRunAnyGolden(t *testing.T) {
 	}
 }
 
-// TestRunAnyUnknownFormat checks that content of no known format is one
+// TestStreamUnknownFormat checks that content of no known format is one
 // quarantine entry naming the formats tried, and counts as an input
 // nothing could be processed of (exit 3 in the step).
-func TestRunAnyUnknownFormat(t *testing.T) {
+func TestStreamUnknownFormat(t *testing.T) {
 	for _, in := range []string{"hello world\n", "[1,2,3]", "<html><body>502 Bad Gateway</body></html>", "{\n\"x\": 1\n}"} {
 		res := runAny(t, []byte(in), Intake{Key: "incoming/x/y.json", Mappings: faresnap(t)})
 		if res.Format != "unknown" || len(res.Quarantine) != 1 || len(res.Observations) != 0 || !res.Summary.Empty() {
-			t.Errorf("RunAny(%q) = %s, %d rejections, %d observations, empty %v; want unknown, 1, 0, true",
+			t.Errorf("Stream(%q) = %s, %d rejections, %d observations, empty %v; want unknown, 1, 0, true",
 				in, res.Format, len(res.Quarantine), len(res.Observations), res.Summary.Empty())
 			continue
 		}
 		reason, _ := res.Quarantine[0]["reason"].(string)
 		for _, f := range []string{"farepipe envelopes", "Amadeus Flight Offers Search answers", "fare rows"} {
 			if !strings.Contains(reason, f) {
-				t.Errorf("RunAny(%q): reason %q does not name %q", in, reason, f)
+				t.Errorf("Stream(%q): reason %q does not name %q", in, reason, f)
 			}
 		}
 	}
 }
 
-// FuzzRunAny checks the promise of every input: no panic, no error, and
+// FuzzStream checks the promise of every input: no panic, no error, and
 // every record ends in exactly one outcome. An object of no known format
 // is exactly one quarantine entry; otherwise each rejection is one line,
 // answer or row counted as rejected, and each accepted row stands in
 // exactly one observation.
-func FuzzRunAny(f *testing.F) {
+func FuzzStream(f *testing.F) {
 	for _, name := range []string{"answer-pretty.json", "answers.ndjson", "rows.csv"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "byo", name))
 		if err != nil {

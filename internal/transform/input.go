@@ -1,9 +1,12 @@
 package transform
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/farepipe/farepipe/internal/fault"
+	"github.com/farepipe/farepipe/internal/objstore"
 )
 
 // outputAreas are the areas farepipe writes, with what they hold.
@@ -25,6 +28,20 @@ func CheckInputKey(key string) error {
 		if holds, ok := outputAreas[dirs[i]]; ok {
 			return fault.Dataf("key %q lies under %s/, which holds %s, not raw input", key, dirs[i], holds)
 		}
+	}
+	return nil
+}
+
+// CheckInput returns a data error (fault.Data) when the object or prefix
+// u may not be read as raw input: it lies in an S3 bucket not among
+// buckets (when any are given), or under an area farepipe writes its
+// outputs to (CheckInputKey).
+func CheckInput(u objstore.URI, buckets []string) error {
+	if u.Scheme == "s3" && len(buckets) > 0 && !slices.Contains(buckets, u.Bucket) {
+		return fault.Dataf("%s: bucket %q is not among the allowed buckets (%s)", u, u.Bucket, strings.Join(buckets, ","))
+	}
+	if err := CheckInputKey(u.Key); err != nil {
+		return fmt.Errorf("%s: %w", u, err)
 	}
 	return nil
 }

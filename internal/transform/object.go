@@ -55,9 +55,9 @@ func OutputKey(inKey, from, to string) string {
 	return dir + to + "/" + file
 }
 
-// ObjectResult is what transforming one object produced.
-type ObjectResult struct {
-	Summary
+// Summary is what transforming one object produced.
+type Summary struct {
+	Counts
 	Read
 	Curated    string // URI of the observations
 	Quarantine string // URI of the rejections; empty when there were none
@@ -69,8 +69,8 @@ type ObjectResult struct {
 // rejections under quarantineKey of qua. Outputs are spooled to temporary
 // files, so memory stays flat; an output is stored only once it is
 // complete.
-func object(ctx context.Context, in objstore.Store, inKey string, cur objstore.Store, curatedKey string, qua objstore.Store, quarantineKey string, opt Options) (ObjectResult, error) {
-	res := ObjectResult{}
+func object(ctx context.Context, in objstore.Store, inKey string, cur objstore.Store, curatedKey string, qua objstore.Store, quarantineKey string, opt Options) (Summary, error) {
+	res := Summary{}
 	body, info, err := in.Get(ctx, inKey)
 	if err != nil {
 		return res, fmt.Errorf("opening %s: %w", in.URI(inKey), err)
@@ -92,7 +92,7 @@ func object(ctx context.Context, in objstore.Store, inKey string, cur objstore.S
 		opt.Source = in.URI(inKey)
 	}
 	opt.Intake.Key, opt.Intake.LastModified = inKey, info.LastModified
-	res.Summary, res.Read, err = RunAny(ctx, body, curSpool, quaSpool, opt)
+	res.Counts, res.Read, err = Stream(ctx, body, curSpool, quaSpool, opt)
 	if err != nil {
 		return res, err
 	}

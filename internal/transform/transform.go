@@ -17,9 +17,9 @@ import (
 	"github.com/farepipe/farepipe/internal/ndjson"
 )
 
-// Summary accounts for every line of the input: each one ends as an envelope
+// Counts accounts for every line of the input: each one ends as an envelope
 // (whose offers became observations or rejections) or as a rejected line.
-type Summary struct {
+type Counts struct {
 	Lines          int   `json:"lines"`           // non-empty lines (answers, rows) read, including rejected ones
 	Envelopes      int   `json:"envelopes"`       // lines that decoded into a usable envelope (or answer)
 	Rows           int   `json:"rows"`            // fare rows that became (part of) an observation
@@ -38,15 +38,15 @@ type Summary struct {
 }
 
 // Rejected returns how many records were quarantined.
-func (s Summary) Rejected() int { return s.RejectedLines + s.RejectedOffers }
+func (s Counts) Rejected() int { return s.RejectedLines + s.RejectedOffers }
 
 // Empty reports whether nothing at all could be processed although there was
 // input: every line was rejected.
-func (s Summary) Empty() bool { return s.Envelopes == 0 && s.Rows == 0 && s.RejectedLines > 0 }
+func (s Counts) Empty() bool { return s.Envelopes == 0 && s.Rows == 0 && s.RejectedLines > 0 }
 
 // NoRecords reports whether the input held no record at all: a 0-byte
 // object, an empty gzip stream or blank lines only.
-func (s Summary) NoRecords() bool { return s.Lines == 0 }
+func (s Counts) NoRecords() bool { return s.Lines == 0 }
 
 // Rejection is one quarantined record: where it was, why, and the record
 // itself so the quarantine is self-contained: the line for a line rejected
@@ -68,22 +68,22 @@ type Options struct {
 	// Logger receives per-record detail at Debug; nil discards.
 	Logger *slog.Logger
 	// Progress, when set, is called every ProgressEvery lines.
-	Progress      func(Summary)
+	Progress      func(Counts)
 	ProgressEvery int
 	// Times bounds fetched_at, the instant of every observation of an
 	// envelope; an envelope outside is rejected whole. The clock is read
 	// once per run.
 	Times fare.TimeBounds
-	// Intake says how to read objects that are not envelopes (RunAny).
+	// Intake says how to read objects that are not envelopes (Stream).
 	Intake Intake
 }
 
-// Run reads envelopes from in and writes observations to curated and
+// StreamEnvelopes reads envelopes from in and writes observations to curated and
 // rejections to quarantine, both as gzip NDJSON. It returns an error only
 // for I/O on the outputs or a cancelled context; bad input is counted and
 // quarantined, never fatal. A truncated input is counted as one rejected
 // line and ends the run normally.
-func Run(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt Options) (Summary, error) {
+func StreamEnvelopes(ctx context.Context, in io.Reader, curated, quarantine io.Writer, opt Options) (Counts, error) {
 	r, err := ndjson.NewReader(in)
 	return runRecords(ctx, r, err, convertEnvelope, curated, quarantine, opt)
 }
@@ -111,8 +111,8 @@ func convertEnvelope(line []byte) (*amadeus.Result, time.Time, error) {
 
 // runRecords is Run over the records of r, each converted by conv; openErr is
 // the error of opening r, which makes the input one truncated record.
-func runRecords(ctx context.Context, r records, openErr error, conv converter, curated, quarantine io.Writer, opt Options) (Summary, error) {
-	var sum Summary
+func runRecords(ctx context.Context, r records, openErr error, conv converter, curated, quarantine io.Writer, opt Options) (Counts, error) {
+	var sum Counts
 	window := opt.Times.Window()
 	cw := ndjson.NewWriter(curated)
 	q := newQuarantine(quarantine, opt)
@@ -223,7 +223,7 @@ func closeBoth(cw, qw *ndjson.Writer) error {
 }
 
 // String renders the summary as the one-line report of a run.
-func (s Summary) String() string {
+func (s Counts) String() string {
 	return "lines=" + strconv.Itoa(s.Lines) + " envelopes=" + strconv.Itoa(s.Envelopes) +
 		" offers=" + strconv.Itoa(s.Offers) + " repeated_offers=" + strconv.Itoa(s.RepeatedOffers) +
 		" observations=" + strconv.Itoa(s.Observations) +
@@ -234,7 +234,7 @@ func (s Summary) String() string {
 
 // WarningText renders the warning counts as "code:n,code:n" by code, "-"
 // for none.
-func (s Summary) WarningText() string {
+func (s Counts) WarningText() string {
 	if len(s.Warnings) == 0 {
 		return "-"
 	}

@@ -98,10 +98,10 @@ func readAll(t *testing.T, data []byte) []map[string]any {
 	}
 }
 
-func run(t *testing.T, in []byte) (Summary, []map[string]any, []map[string]any, []byte) {
+func run(t *testing.T, in []byte) (Counts, []map[string]any, []map[string]any, []byte) {
 	t.Helper()
 	var cur, qua bytes.Buffer
-	sum, err := Run(context.Background(), bytes.NewReader(in), &cur, &qua, Options{Source: "s3://b/raw/x.ndjson.gz",
+	sum, err := StreamEnvelopes(context.Background(), bytes.NewReader(in), &cur, &qua, Options{Source: "s3://b/raw/x.ndjson.gz",
 		Times: fare.TimeBounds{Now: func() time.Time { return clock }}})
 	if err != nil {
 		t.Fatalf("Run: %v", err)

@@ -39,19 +39,15 @@ func collect(t *testing.T, p plan.Plan, at string) []fare.Observation {
 		t.Fatalf("plan: %v", err)
 	}
 	var batch, curated, quarantine bytes.Buffer
-	w := ndjson.NewWriter(&batch)
 	fs, err := fetch.Run(ctx, fetch.Config{Provider: synthetic.New(synthetic.Config{Seed: 1, ObservedAt: when}),
-		Searches: p.Searches()}, w)
+		Searches: p.Searches(), Writer: &batch})
 	if err != nil {
 		t.Fatalf("fetch: %v", err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
 	}
 	if fs.Fetched != fs.Planned {
 		t.Fatalf("fetch answered %d of %d searches: %+v", fs.Fetched, fs.Planned, fs)
 	}
-	ts, err := transform.Run(ctx, &batch, &curated, &quarantine, transform.Options{})
+	ts, err := transform.StreamEnvelopes(ctx, &batch, &curated, &quarantine, transform.Options{})
 	if err != nil {
 		t.Fatalf("transform: %v", err)
 	}

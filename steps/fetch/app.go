@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -9,8 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/fetch"
-	"github.com/farepipe/farepipe/internal/ndjson"
-	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/plan"
 	"github.com/farepipe/farepipe/internal/step"
 )
@@ -47,117 +44,57 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	base, err := step.Provider(c, observedAt)
+	prov, err := step.Provider(c, observedAt)
 	if err != nil {
 		return err
 	}
-	prov := fetch.WatchAccess(base)
 	if c.Int("concurrency") < 1 {
 		return step.Usagef("--concurrency must be at least 1")
 	}
 	shard, err := plan.ParseShard(c.String("shard"))
 	if err != nil {
-		return step.Usage(fmt.Errorf("--shard: %w", err))
+		return step.Usagef("--shard: %w", err)
 	}
-	var out objstore.Store
-	var outKey string
-	if c.String("out") != "-" {
-		if out, outKey, err = step.OpenInput(c, "out"); err != nil {
-			return err
-		}
-	}
-	var ckStore objstore.Store
-	var ckKey string
-	ck := fetch.NewCheckpoint()
-	if c.String("checkpoint") != "" {
-		if ckStore, ckKey, err = step.OpenInput(c, "checkpoint"); err != nil {
-			return err
-		}
-		if ck, err = loadCheckpoint(c, ckStore, ckKey); err != nil {
-			return err
-		}
-	}
-
-	spool, err := objstore.NewSpool("batch")
-	if err != nil {
-		return err
-	}
-	defer spool.Close()
-	w := ndjson.NewWriter(spool)
-	searches := shard.Of(p.Searches())
-	log.Info("fetching", "provider", prov.Name(), "searches", len(searches), "shard", shard.String(), "observed_at", observedAt)
-	sum, err := fetch.Run(c.Context, fetch.Config{
-		Provider: prov, Searches: searches, Concurrency: c.Int("concurrency"),
-		Checkpoint: ck, TTL: c.Duration("ttl"), Logger: log, ProgressEvery: 100,
+	cfg := fetch.Config{
+		Provider: prov, Searches: shard.Of(p.Searches()), Concurrency: c.Int("concurrency"),
+		TTL: c.Duration("ttl"), Logger: log, ProgressEvery: 100,
 		Progress: func(s fetch.Summary) {
 			log.Info("progress", "done", s.Fetched+s.Refused+s.Fresh+s.Failed+s.Invalid+s.OverBudget, "of", s.Planned)
 		},
-	}, w)
-	if err != nil {
+		Meta:   map[string]string{"observed-at": observedAt.Format(time.RFC3339)},
+		Writer: c.App.Writer,
+	}
+	if c.String("out") != "-" {
+		if cfg.Out, cfg.OutKey, err = step.OpenInput(c, "out"); err != nil {
+			return err
+		}
+	}
+	if c.String("checkpoint") != "" {
+		if cfg.CheckpointStore, cfg.CheckpointKey, err = step.OpenInput(c, "checkpoint"); err != nil {
+			return err
+		}
+	}
+
+	log.Info("fetching", "provider", prov.Name(), "searches", len(cfg.Searches), "shard", shard.String(), "observed_at", observedAt)
+	sum, err := fetch.Run(c.Context, cfg)
+	if sum.Planned == 0 && err != nil { // refused before any search
 		return err
 	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("closing batch: %w", err)
+	batch := sum.Batch
+	if cfg.Out == nil {
+		batch = "-"
 	}
-
-	outURI := "-"
-	if out == nil {
-		if err := spool.CopyTo(c.App.Writer); err != nil {
-			return fmt.Errorf("writing batch to stdout: %w", err)
-		}
-	} else {
-		meta := map[string]string{"source": prov.Name(), "records": fmt.Sprint(w.Lines()),
-			"observed-at": observedAt.Format(time.RFC3339)}
-		if err := spool.PutTo(c.Context, out, outKey, meta); err != nil {
-			return err
-		}
-		outURI = out.URI(outKey)
-	}
-	if ckStore != nil {
-		if err := saveCheckpoint(c, ckStore, ckKey, ck); err != nil {
-			return err
-		}
-	}
-
-	if err := step.OutputsOf(c).SetAll(map[string]string{
-		"batch": outURI, "planned": fmt.Sprint(sum.Planned), "written": fmt.Sprint(sum.Written()),
+	if oerr := step.OutputsOf(c).SetAll(map[string]string{
+		"batch": batch, "planned": fmt.Sprint(sum.Planned), "written": fmt.Sprint(sum.Written()),
 		"failed": fmt.Sprint(sum.Failed), "fresh": fmt.Sprint(sum.Fresh), "over-budget": fmt.Sprint(sum.OverBudget),
-	}); err != nil {
-		return err
+	}); oerr != nil {
+		return oerr
 	}
-	log.Info("fetched", "provider", prov.Name(), "batch", outURI, "planned", sum.Planned, "fetched", sum.Fetched,
+	log.Info("fetched", "provider", prov.Name(), "batch", batch, "planned", sum.Planned, "fetched", sum.Fetched,
 		"refused", sum.Refused, "fresh", sum.Fresh, "failed", sum.Failed, "invalid", sum.Invalid,
-		"over_budget", sum.OverBudget, "bytes", w.Bytes())
-	if out != nil {
-		fmt.Fprintln(c.App.Writer, outURI)
+		"over_budget", sum.OverBudget, "bytes", sum.Bytes)
+	if sum.Batch != "" {
+		fmt.Fprintln(c.App.Writer, sum.Batch)
 	}
-	return prov.Outcome(sum)
-}
-
-func loadCheckpoint(c *cli.Context, st objstore.Store, key string) (*fetch.Checkpoint, error) {
-	body, _, err := st.Get(c.Context, key)
-	if errors.Is(err, objstore.ErrNotExist) {
-		return fetch.NewCheckpoint(), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading checkpoint %s: %w", st.URI(key), err)
-	}
-	defer body.Close()
-	ck, err := fetch.ReadCheckpoint(body)
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", st.URI(key), err)
-	}
-	return ck, nil
-}
-
-func saveCheckpoint(c *cli.Context, st objstore.Store, key string, ck *fetch.Checkpoint) error {
-	spool, err := objstore.NewSpool("checkpoint")
-	if err != nil {
-		return err
-	}
-	defer spool.Close()
-	if err := ck.Write(spool); err != nil {
-		return fmt.Errorf("encoding checkpoint: %w", err)
-	}
-	return spool.PutTo(c.Context, st, key, nil)
+	return err
 }

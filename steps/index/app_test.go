@@ -137,7 +137,7 @@ func curatedBatch(t *testing.T) string {
 		t.Fatal(err)
 	}
 	curatedKey := transform.OutputKey(key, transform.AreaRaw, transform.AreaCurated)
-	res, err := transform.Object(t.Context(), transform.Config{In: dir, InKey: key})
+	res, err := transform.Run(t.Context(), transform.Config{In: dir, InKey: key})
 	if err != nil || res.Observations == 0 {
 		t.Fatalf("transforming %s: %d observations, %v", key, res.Observations, err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -48,7 +47,7 @@ func run(c *cli.Context, now func() time.Time) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := newConfig(c, now)
+	cfg, err := newConfig(c, log, now)
 	if err != nil {
 		return err
 	}
@@ -70,14 +69,14 @@ func run(c *cli.Context, now func() time.Time) error {
 	case c.String("in") == "" && (c.String("curated") != "" || c.String("quarantine") != ""):
 		return step.Usagef("--curated and --quarantine name the outputs of one object: use them with --in")
 	case c.String("event") != "":
-		objs, records, err := selectEvent(c, cfg)
+		objs, records, err := selectEvent(c, cfg.Buckets)
 		if err != nil {
 			return err
 		}
 		log.Info("selected", "event_records", records, "objects", len(objs))
 		return runMany(c, log, cfg, objs)
 	case c.String("prefix") != "":
-		objs, listed, err := selectPrefix(c, cfg)
+		objs, listed, err := selectPrefix(c, cfg.Buckets)
 		if err != nil {
 			return err
 		}
@@ -89,25 +88,26 @@ func run(c *cli.Context, now func() time.Time) error {
 }
 
 // runObject transforms the object of --in.
-func runObject(c *cli.Context, log *slog.Logger, cfg config) error {
+func runObject(c *cli.Context, log *slog.Logger, cfg transform.Config) error {
 	if u, err := objstore.ParseURI(c.String("in")); err == nil {
-		if err := cfg.checkInput(u); err != nil {
+		if err := transform.CheckInput(u, cfg.Buckets); err != nil {
 			return err
 		}
 	}
-	in, inKey, err := step.OpenInput(c, "in")
-	if err != nil {
+	var err error
+	if cfg.In, cfg.InKey, err = step.OpenInput(c, "in"); err != nil {
 		return err
 	}
-	cur, curKey, err := step.OpenOutput(c, "curated", in, transform.OutputKey(inKey, transform.AreaRaw, transform.AreaCurated))
-	if err != nil {
+	curKey := transform.OutputKey(cfg.InKey, transform.AreaRaw, transform.AreaCurated)
+	if cfg.Curated, cfg.CuratedKey, err = step.OpenOutput(c, "curated", cfg.In, curKey); err != nil {
 		return err
 	}
-	qua, quaKey, err := step.OpenOutput(c, "quarantine", in, transform.OutputKey(inKey, transform.AreaRaw, transform.AreaQuarantine))
-	if err != nil {
+	quaKey := transform.OutputKey(cfg.InKey, transform.AreaRaw, transform.AreaQuarantine)
+	if cfg.Quarantine, cfg.QuarantineKey, err = step.OpenOutput(c, "quarantine", cfg.In, quaKey); err != nil {
 		return err
 	}
-	res, err := transformObject(c, log, cfg, in, inKey, cur, curKey, qua, quaKey)
+	res, err := transform.Run(c.Context, cfg)
+	report(c, log, cfg, res)
 	if res.Curated == "" { // nothing was stored
 		return err
 	}
@@ -115,7 +115,7 @@ func runObject(c *cli.Context, log *slog.Logger, cfg config) error {
 	if res.NoRecords() {
 		empty = 1
 	}
-	if oerr := setOutputs(c, res.Curated, res.Quarantine, res.Summary, empty); oerr != nil {
+	if oerr := setOutputs(c, res.Curated, res.Quarantine, res.Counts, empty); oerr != nil {
 		return oerr
 	}
 	return err
@@ -123,7 +123,7 @@ func runObject(c *cli.Context, log *slog.Logger, cfg config) error {
 
 // setOutputs writes the output parameters of a run: where its outputs are,
 // its counts, and how many objects held no record at all.
-func setOutputs(c *cli.Context, curated, quarantine string, sum transform.Summary, empty int) error {
+func setOutputs(c *cli.Context, curated, quarantine string, sum transform.Counts, empty int) error {
 	return step.OutputsOf(c).SetAll(map[string]string{
 		"curated":      curated,
 		"quarantine":   quarantine,
@@ -134,48 +134,38 @@ func setOutputs(c *cli.Context, curated, quarantine string, sum transform.Summar
 	})
 }
 
-// transformObject transforms one object, logs its summary and prints the
-// curated URI. An object nothing could be processed of is a data error;
-// its outputs are stored all the same and res says where (transform.Object).
-// An object without any record is logged as a warning.
-func transformObject(c *cli.Context, log *slog.Logger, cfg config, in objstore.Store, inKey string, cur objstore.Store, curKey string, qua objstore.Store, quaKey string) (transform.ObjectResult, error) {
-	res, err := transform.Object(c.Context, transform.Config{
-		In: in, InKey: inKey, Curated: cur, CuratedKey: curKey, Quarantine: qua, QuarantineKey: quaKey,
-		Options: transform.Options{
-			Logger: log, ProgressEvery: 10000, Times: cfg.times, Intake: cfg.intake,
-			Progress: func(s transform.Summary) { log.Info("progress", "lines", s.Lines, "bytes", s.Bytes) },
-		},
-	})
+// report logs what transforming the object of cfg produced and prints the
+// curated URI, when its outputs were stored. An object without any
+// record is logged as a warning.
+func report(c *cli.Context, log *slog.Logger, cfg transform.Config, res transform.Summary) {
 	if res.Curated == "" { // nothing was stored
-		return res, err
+		return
 	}
+	in := cfg.In.URI(cfg.InKey)
 	if res.NoRecords() {
-		log.Warn("empty object: no record to transform", "in", in.URI(inKey), "size", res.Size, "curated", res.Curated)
+		log.Warn("empty object: no record to transform", "in", in, "size", res.Size, "curated", res.Curated)
 	}
 	var instant any // of answers and rows: when their prices were observed, and how it is known
 	if !res.Instant.At.IsZero() {
 		instant = map[string]any{"at": res.Instant.At, "from": res.Instant.From}
 	}
-	log.Info("transformed", "in", in.URI(inKey), "format", res.Format.String(), "mapping", res.Mapping, "instant", instant,
+	log.Info("transformed", "in", in, "format", res.Format.String(), "mapping", res.Mapping, "instant", instant,
 		"empty", res.NoRecords(), "curated", res.Curated, "quarantine", res.Quarantine,
 		"lines", res.Lines, "envelopes", res.Envelopes, "rows", res.Rows, "offers", res.Offers, "observations", res.Observations,
 		"rejected_lines", res.RejectedLines, "rejected_offers", res.RejectedOffers, "repeated_offers", res.RepeatedOffers,
 		"empty_answers", res.EmptyAnswers, "warnings", res.Warnings, "truncated", res.Truncated, "bytes", res.Bytes)
 	fmt.Fprintln(c.App.Writer, res.Curated)
-	return res, err
 }
 
 // runMany writes the objects output parameter and, unless --list, transforms
-// every object into its own curated and quarantine objects. None is not
-// an error. Every object is tried; the error returned is retryable when
-// any object's was, else a data error.
-func runMany(c *cli.Context, log *slog.Logger, cfg config, objs []rawObject) error {
+// every object into its own curated and quarantine objects
+// (transform.RunAll). None is not an error.
+func runMany(c *cli.Context, log *slog.Logger, cfg transform.Config, objs []rawObject) error {
 	list, err := json.Marshal(objs)
 	if err != nil {
 		return fmt.Errorf("encoding objects: %w", err)
 	}
-	outputs := step.OutputsOf(c)
-	if err := outputs.Set("objects", string(list)); err != nil {
+	if err := step.OutputsOf(c).Set("objects", string(list)); err != nil {
 		return err
 	}
 	if c.Bool("list") {
@@ -186,54 +176,25 @@ func runMany(c *cli.Context, log *slog.Logger, cfg config, objs []rawObject) err
 	}
 
 	stores := map[string]objstore.Store{} // by bucket: one client each
-	var curated, quarantined []string
-	var sum transform.Summary
-	var errs []error
-	empty := 0
-	retryable := false
-	for _, o := range objs {
+	cfgs := make([]transform.Config, len(objs))
+	for i, o := range objs {
 		in, ok := stores[o.Bucket]
 		if !ok {
-			var err error
 			if in, _, err = objstore.Open(c.Context, o.URI, step.S3Config(c)); err != nil {
-				return step.Usage(err)
+				return err
 			}
 			stores[o.Bucket] = in
 		}
-		res, err := transformObject(c, log, cfg, in, o.Key,
-			in, transform.OutputKey(o.Key, transform.AreaRaw, transform.AreaCurated),
-			in, transform.OutputKey(o.Key, transform.AreaRaw, transform.AreaQuarantine))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", o.URI, err))
-			retryable = retryable || step.ExitCode(err) == step.ExitRetryable
-		}
-		if res.Curated == "" {
-			continue
-		}
-		if res.NoRecords() {
-			empty++
-		}
-		curated = append(curated, res.Curated)
-		if res.Quarantine != "" {
-			quarantined = append(quarantined, res.Quarantine)
-		}
-		sum.Lines += res.Lines
-		sum.Observations += res.Observations
-		sum.RejectedLines += res.RejectedLines
-		sum.RejectedOffers += res.RejectedOffers
-		sum.EmptyAnswers += res.EmptyAnswers
+		cfgs[i] = cfg
+		cfgs[i].In, cfgs[i].InKey = in, o.Key
 	}
-	log.Info("transformed objects", "objects", len(objs), "empty", empty, "failed", len(errs),
-		"lines", sum.Lines, "observations", sum.Observations, "rejected", sum.Rejected(), "empty_answers", sum.EmptyAnswers)
-	if err := setOutputs(c, strings.Join(curated, "\n"), strings.Join(quarantined, "\n"), sum, empty); err != nil {
-		return err
+	tot, err := transform.RunAll(c.Context, cfgs, func(cfg transform.Config, res transform.Summary, _ error) {
+		report(c, log, cfg, res)
+	})
+	log.Info("transformed objects", "objects", len(objs), "empty", tot.Empty, "failed", tot.Failed,
+		"lines", tot.Lines, "observations", tot.Observations, "rejected", tot.Rejected(), "empty_answers", tot.EmptyAnswers)
+	if oerr := setOutputs(c, strings.Join(tot.Curated, "\n"), strings.Join(tot.Quarantine, "\n"), tot.Counts, tot.Empty); oerr != nil {
+		return oerr
 	}
-	switch {
-	case len(errs) == 0:
-		return nil
-	case retryable:
-		return step.Retryable(errors.Join(errs...))
-	default:
-		return step.Data(errors.Join(errs...))
-	}
+	return err
 }

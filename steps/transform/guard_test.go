@@ -72,7 +72,7 @@ func TestAllowedBuckets(t *testing.T) {
 	}{
 		{"event of another bucket", "",
 			[]string{"--event", filepath.Join(eventDir, "multi_record.json"), "--allowed-buckets", "my-fares"},
-			step.ExitData, `bucket "other-fares" is not among --allowed-buckets (my-fares)`},
+			step.ExitData, `bucket "other-fares" is not among the allowed buckets (my-fares)`},
 		{"event of another bucket, from the environment", "my-fares",
 			[]string{"--event", filepath.Join(eventDir, "multi_record.json")},
 			step.ExitData, "s3://other-fares/raw/source=synthetic/date=2026-11-21/bbbbbbbbbbbbbbbb.ndjson.gz"},
@@ -83,7 +83,7 @@ func TestAllowedBuckets(t *testing.T) {
 			[]string{"--event", filepath.Join(eventDir, "multi_record.json")}, step.ExitOK, ""},
 		{"in of another bucket", "",
 			[]string{"--in", "s3://other-fares/raw/x.ndjson.gz", "--allowed-buckets", "farepipe"},
-			step.ExitData, `bucket "other-fares" is not among --allowed-buckets (farepipe)`},
+			step.ExitData, `bucket "other-fares" is not among the allowed buckets (farepipe)`},
 		{"prefix of another bucket", "",
 			[]string{"--prefix", "s3://other-fares/raw/", "--allowed-buckets", "farepipe"},
 			step.ExitData, `bucket "other-fares"`},

@@ -30,28 +30,28 @@ type rawObject struct {
 
 // selectEvent returns the objects created in the notification of --event,
 // each once. A notification that creates nothing (an s3:TestEvent, a
-// removal) yields none. One that names an object cfg refuses is a data
+// removal) yields none. One that names an object outside buckets or under an output area is a data
 // error naming every such object, and selects nothing.
-func selectEvent(c *cli.Context, cfg config) ([]rawObject, int, error) {
+func selectEvent(c *cli.Context, buckets []string) ([]rawObject, int, error) {
 	body, err := readEvent(c)
 	if err != nil {
 		return nil, 0, err
 	}
 	all, err := s3event.Parse(body)
 	if err != nil {
-		return nil, 0, step.Data(fmt.Errorf("reading event notification: %w", err))
+		return nil, 0, fmt.Errorf("reading event notification: %w", err)
 	}
 	objs := []rawObject{}
 	var refused []error
 	for _, o := range s3event.Created(all) {
-		if err := cfg.checkInput(objstore.URI{Scheme: "s3", Bucket: o.Bucket, Key: o.Key}); err != nil {
+		if err := transform.CheckInput(objstore.URI{Scheme: "s3", Bucket: o.Bucket, Key: o.Key}, buckets); err != nil {
 			refused = append(refused, err)
 			continue
 		}
 		objs = append(objs, rawObject{Bucket: o.Bucket, Key: o.Key, URI: o.URI()})
 	}
 	if len(refused) > 0 {
-		return nil, len(all), step.Data(fmt.Errorf("refusing the event notification: %w", errors.Join(refused...)))
+		return nil, len(all), fmt.Errorf("refusing the event notification: %w", errors.Join(refused...))
 	}
 	return objs, len(all), nil
 }
@@ -86,8 +86,8 @@ var rawSuffixes = []string{".ndjson.gz", ".ndjson", ".json.gz", ".json", ".csv.g
 // selectPrefix returns the raw batches under the --prefix URI, in key
 // order, limited to the date=YYYY-MM-DD partitions from --from to --to
 // when either is set. Objects under farepipe's output areas are not raw
-// batches and are left out; a prefix cfg refuses is a data error.
-func selectPrefix(c *cli.Context, cfg config) ([]rawObject, int, error) {
+// batches and are left out; a prefix outside buckets or under an output area is a data error.
+func selectPrefix(c *cli.Context, buckets []string) ([]rawObject, int, error) {
 	from, to := c.String("from"), c.String("to")
 	for _, f := range []string{"from", "to"} {
 		if d := c.String(f); d != "" {
@@ -105,7 +105,7 @@ func selectPrefix(c *cli.Context, cfg config) ([]rawObject, int, error) {
 	}
 	dir := u // the prefix as a directory, checked as an object in it
 	dir.Key = path.Join(u.Key, "*")
-	if err := cfg.checkInput(dir); err != nil {
+	if err := transform.CheckInput(dir, buckets); err != nil {
 		return nil, 0, err
 	}
 	st, prefix, err := step.OpenInput(c, "prefix")

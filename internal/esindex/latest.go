@@ -88,20 +88,8 @@ func appendTime(b []byte, t, ref time.Time, formatted []byte) []byte {
 
 // latestSource is the stored form of a Latest document.
 type latestSource struct {
-	ID           string    `json:"id"`
-	SeriesID     string    `json:"series_id"`
-	Source       string    `json:"source"`
-	Origin       string    `json:"origin"`
-	Destination  string    `json:"destination"`
-	Departure    string    `json:"departure_date"`
-	Return       string    `json:"return_date"`
-	Cabin        string    `json:"cabin"`
-	NonStop      bool      `json:"non_stop"`
-	Carrier      string    `json:"carrier"`
-	Currency     string    `json:"currency"`
-	Adults       int       `json:"adults"`
-	Children     int       `json:"children"`
-	Infants      int       `json:"infants"`
+	ID string `json:"id"`
+	fare.SeriesFields
 	Amount       string    `json:"amount"`
 	Minor        int64     `json:"amount_minor"`
 	Base         string    `json:"base"`
@@ -141,11 +129,7 @@ func ParseLatest(src []byte) (*Latest, error) {
 		}
 	}
 	return &Latest{
-		Key: fare.SeriesKey{Source: s.Source, Origin: s.Origin, Destination: s.Destination,
-			Departure: s.Departure, Return: s.Return, Cabin: s.Cabin, NonStop: s.NonStop,
-			Carrier: s.Carrier, Currency: s.Currency,
-			Passengers: fare.Passengers{Adults: s.Adults, Children: s.Children, Infants: s.Infants}},
-		SeriesID: s.SeriesID, Price: price, Breakdown: bd, ObservationID: s.ID,
+		Key: s.Key(), SeriesID: s.SeriesID, Price: price, Breakdown: bd, ObservationID: s.ID,
 		ChangedAt: s.ChangedAt.UTC(), FirstSeen: s.FirstSeen.UTC(), LastSeen: s.LastSeen.UTC(),
 		Observations: s.Observations, ChangePoints: s.ChangePoints, Offers: s.Offers,
 		History: s.History, Gen: s.Gen, Pending: s.Pending,

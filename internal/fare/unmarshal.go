@@ -10,24 +10,40 @@ import (
 	"time"
 )
 
+// SeriesFields are the fields of a flat document that name its series:
+// the series key and its id. Observations, change-log documents and latest
+// documents all begin with them.
+type SeriesFields struct {
+	SeriesID    string `json:"series_id"`
+	Source      string `json:"source"`
+	Origin      string `json:"origin"`
+	Destination string `json:"destination"`
+	Departure   string `json:"departure_date"`
+	Return      string `json:"return_date"`
+	Cabin       string `json:"cabin"`
+	NonStop     bool   `json:"non_stop"`
+	Carrier     string `json:"carrier"`
+	Currency    string `json:"currency"`
+	Adults      int64  `json:"adults"`
+	Children    int64  `json:"children"`
+	Infants     int64  `json:"infants"`
+}
+
+// Key returns the series key the fields name. It does not check them
+// against SeriesID.
+func (f *SeriesFields) Key() SeriesKey {
+	return SeriesKey{Source: f.Source, Origin: f.Origin, Destination: f.Destination,
+		Departure: f.Departure, Return: f.Return, Cabin: f.Cabin, NonStop: f.NonStop,
+		Carrier: f.Carrier, Currency: f.Currency,
+		Passengers: Passengers{Adults: int(f.Adults), Children: int(f.Children), Infants: int(f.Infants)}}
+}
+
 // wireObservation is the flat JSON form of an observation, the one written
 // to curated objects and indexed.
 type wireObservation struct {
-	ID              string `json:"id"`
-	SeriesID        string `json:"series_id"`
-	ObservedAt      string `json:"observed_at"`
-	Source          string `json:"source"`
-	Origin          string `json:"origin"`
-	Destination     string `json:"destination"`
-	Departure       string `json:"departure_date"`
-	Return          string `json:"return_date"`
-	Cabin           string `json:"cabin"`
-	NonStop         bool   `json:"non_stop"`
-	Carrier         string `json:"carrier"`
-	Currency        string `json:"currency"`
-	Adults          int64  `json:"adults"`
-	Children        int64  `json:"children"`
-	Infants         int64  `json:"infants"`
+	ID         string `json:"id"`
+	ObservedAt string `json:"observed_at"`
+	SeriesFields
 	Amount          string `json:"amount"`
 	Minor           int64  `json:"amount_minor"`
 	Base            string `json:"base"`
@@ -82,10 +98,7 @@ func (o *Observation) fromWire(w *wireObservation) error {
 			return fmt.Errorf("count %d out of range", n)
 		}
 	}
-	key := SeriesKey{Source: w.Source, Origin: w.Origin, Destination: w.Destination,
-		Departure: w.Departure, Return: w.Return, Cabin: w.Cabin, NonStop: w.NonStop,
-		Carrier: w.Carrier, Currency: w.Currency,
-		Passengers: Passengers{Adults: int(w.Adults), Children: int(w.Children), Infants: int(w.Infants)}}
+	key := w.Key()
 	price, err := wireMoney(FieldAmount, w.Amount, w.Minor, w.Currency)
 	if err != nil {
 		return err

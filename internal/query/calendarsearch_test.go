@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/farepipe/farepipe/internal/fare"
 )
 
 // lookupHitFields is the fields of a latest document as Elasticsearch answers
@@ -18,8 +20,8 @@ func TestFareDocValuesDecode(t *testing.T) {
 	if err := json.Unmarshal([]byte(lookupHitFields), &v); err != nil {
 		t.Fatal(err)
 	}
-	want := fareDoc{SeriesID: "4f0c2b9e1d7a3c5e8b6a0f1e2d3c4b5a", Source: "synthetic", Departure: "2027-01-05",
-		Cabin: "ECONOMY", NonStop: true, Carrier: "KE", Currency: "KRW", Amount: "250000", Minor: 250000,
+	want := fareDoc{SeriesFields: fare.SeriesFields{SeriesID: "4f0c2b9e1d7a3c5e8b6a0f1e2d3c4b5a", Source: "synthetic",
+		Departure: "2027-01-05", Cabin: "ECONOMY", NonStop: true, Carrier: "KE", Currency: "KRW"}, Amount: "250000", Minor: 250000,
 		ChangedAt: time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC)}
 	if !equalDoc(v.fareDoc, want) {
 		t.Errorf("decoded %+v, want %+v", v.fareDoc, want)

@@ -10,20 +10,15 @@ import (
 	"github.com/farepipe/farepipe/internal/jsonscan"
 )
 
-// fareDoc holds the fields of a latest document a calendar entry needs.
+// fareDoc holds the fields of a latest document a calendar entry needs,
+// those fareDocFields names: of its series fields, all but the route and
+// the passengers, which the query fixed.
 type fareDoc struct {
-	SeriesID  string    `json:"series_id"`
-	Source    string    `json:"source"`
-	Departure string    `json:"departure_date"`
-	Return    string    `json:"return_date"`
-	Cabin     string    `json:"cabin"`
-	NonStop   bool      `json:"non_stop"`
-	Carrier   string    `json:"carrier"`
-	Currency  string    `json:"currency"`
-	Amount    string    `json:"amount"`
-	Minor     int64     `json:"amount_minor"`
-	ChangedAt time.Time `json:"changed_at"`
-	LastSeen  time.Time `json:"last_seen"`
+	fare.SeriesFields
+	Amount    string
+	Minor     int64
+	ChangedAt time.Time
+	LastSeen  time.Time
 }
 
 // The fields of fareDoc as numbered in fareDocFields.
@@ -92,27 +87,27 @@ func (v *fareDocValues) UnmarshalJSON(data []byte) error {
 
 // decodeJSON is the slow path of UnmarshalJSON, with encoding/json.
 func (v *fareDocValues) decodeJSON(data []byte) error {
-	var w struct {
-		SeriesID  []string    `json:"series_id"`
-		Source    []string    `json:"source"`
-		Departure []string    `json:"departure_date"`
-		Return    []string    `json:"return_date"`
-		Cabin     []string    `json:"cabin"`
-		NonStop   []bool      `json:"non_stop"`
-		Carrier   []string    `json:"carrier"`
-		Currency  []string    `json:"currency"`
-		Amount    []string    `json:"amount"`
-		Minor     []int64     `json:"amount_minor"`
-		ChangedAt []time.Time `json:"changed_at"`
-		LastSeen  []time.Time `json:"last_seen"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
 		return err
 	}
-	v.fareDoc = fareDoc{SeriesID: first(w.SeriesID), Source: first(w.Source), Departure: first(w.Departure),
-		Return: first(w.Return), Cabin: first(w.Cabin), NonStop: first(w.NonStop), Carrier: first(w.Carrier),
-		Currency: first(w.Currency), Amount: first(w.Amount), Minor: first(w.Minor),
-		ChangedAt: first(w.ChangedAt), LastSeen: first(w.LastSeen)}
+	var d fareDoc
+	for f, name := range fareDocFields {
+		raw, ok := fields[name]
+		if !ok {
+			continue
+		}
+		var values []json.RawMessage
+		if err := json.Unmarshal(raw, &values); err != nil {
+			return fmt.Errorf("field %s: %w", name, err)
+		}
+		if len(values) > 0 {
+			if err := json.Unmarshal(values[0], d.field(f)); err != nil {
+				return fmt.Errorf("field %s: %w", name, err)
+			}
+		}
+	}
+	v.fareDoc = d
 	return nil
 }
 
@@ -145,7 +140,7 @@ func (v *fareDocValues) decode(data []byte) bool {
 				}
 				return err == nil
 			}
-			return s.Str(d.str(f))
+			return s.Str(d.field(f).(*string))
 		}) && n == 1
 	})
 	if !ok || !s.AtEnd() {
@@ -155,20 +150,12 @@ func (v *fareDocValues) decode(data []byte) bool {
 	return true
 }
 
-// str returns the string field of d numbered as in fareDocFields.
-func (d *fareDoc) str(f int) *string {
-	return [...]*string{docSeriesID: &d.SeriesID, docSource: &d.Source, docDeparture: &d.Departure,
-		docReturn: &d.Return, docCabin: &d.Cabin, docCarrier: &d.Carrier, docCurrency: &d.Currency,
-		docAmount: &d.Amount}[f]
-}
-
-// first returns the first of values, or the zero value.
-func first[T any](values []T) T {
-	var zero T
-	if len(values) == 0 {
-		return zero
-	}
-	return values[0]
+// field returns a pointer to the field of d numbered as in fareDocFields.
+func (d *fareDoc) field(f int) any {
+	return [...]any{docSeriesID: &d.SeriesID, docSource: &d.Source, docDeparture: &d.Departure,
+		docReturn: &d.Return, docCabin: &d.Cabin, docNonStop: &d.NonStop, docCarrier: &d.Carrier,
+		docCurrency: &d.Currency, docAmount: &d.Amount, docMinor: &d.Minor,
+		docChangedAt: &d.ChangedAt, docLastSeen: &d.LastSeen}[f]
 }
 
 func (d *fareDoc) entry(view string) (*CalendarEntry, error) {

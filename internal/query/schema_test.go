@@ -83,9 +83,9 @@ func TestCalendarReadsWhatTheIndexerWrites(t *testing.T) {
 		if !v.decode(hit) {
 			t.Fatalf("seed %d: the fast path refused %s", seed, hit)
 		}
-		want := fareDoc{SeriesID: l.SeriesID, Source: l.Key.Source, Departure: l.Key.Departure, Return: l.Key.Return,
-			Cabin: l.Key.Cabin, NonStop: l.Key.NonStop, Carrier: l.Key.Carrier, Currency: l.Price.Currency,
-			Amount: l.Price.Amount, Minor: l.Price.Minor, ChangedAt: l.ChangedAt, LastSeen: l.LastSeen}
+		want := fareDoc{SeriesFields: fare.SeriesFields{SeriesID: l.SeriesID, Source: l.Key.Source,
+			Departure: l.Key.Departure, Return: l.Key.Return, Cabin: l.Key.Cabin, NonStop: l.Key.NonStop,
+			Carrier: l.Key.Carrier, Currency: l.Price.Currency}, Amount: l.Price.Amount, Minor: l.Price.Minor, ChangedAt: l.ChangedAt, LastSeen: l.LastSeen}
 		if !equalDoc(v.fareDoc, want) {
 			t.Fatalf("seed %d: decoded %+v from %s, want %+v", seed, v.fareDoc, hit, want)
 		}

@@ -179,13 +179,18 @@ func responseError(res *esapi.Response) error {
 		_, _ = io.Copy(io.Discard, res.Body)
 		return nil
 	}
-	var body struct {
+	return ReadError(res.StatusCode, res.Body)
+}
+
+// ReadError reads the body of an error answer of status (at most its
+// first 64 KiB) into a StatusError with Elasticsearch's type and reason.
+func ReadError(status int, body io.Reader) *StatusError {
+	var answer struct {
 		Error struct {
 			Type   string `json:"type"`
 			Reason string `json:"reason"`
 		} `json:"error"`
 	}
-	data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	_ = json.Unmarshal(data, &body)
-	return &StatusError{Status: res.StatusCode, Type: body.Error.Type, Reason: body.Error.Reason}
+	_ = json.NewDecoder(io.LimitReader(body, 64<<10)).Decode(&answer)
+	return &StatusError{Status: status, Type: answer.Error.Type, Reason: answer.Error.Reason}
 }

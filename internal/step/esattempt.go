@@ -2,13 +2,14 @@ package step
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
+
+	"github.com/farepipe/farepipe/internal/esindex"
 )
 
 // esAttempt bounds each attempt of a request to Elasticsearch by timeout,
@@ -43,16 +44,10 @@ func esAttempt(timeout time.Duration) elastictransport.InterceptorFunc {
 // missing, never a secret.
 func esAccessError(req *http.Request, res *http.Response) error {
 	defer res.Body.Close()
-	var body struct {
-		Error struct {
-			Type   string `json:"type"`
-			Reason string `json:"reason"`
-		} `json:"error"`
-	}
-	_ = json.NewDecoder(io.LimitReader(res.Body, 64<<10)).Decode(&body)
+	answer := esindex.ReadError(res.StatusCode, res.Body)
 	reason := ""
-	if body.Error.Reason != "" {
-		reason = fmt.Sprintf(" (%s: %s)", body.Error.Type, body.Error.Reason)
+	if answer.Reason != "" {
+		reason = fmt.Sprintf(" (%s: %s)", answer.Type, answer.Reason)
 	}
 	return Usagef("%s %s: Elasticsearch answered %s%s; check the credentials in FAREPIPE_ES_API_KEY, "+
 		"or FAREPIPE_ES_USERNAME and FAREPIPE_ES_PASSWORD, and their privileges", req.Method, req.URL.Path, res.Status, reason)

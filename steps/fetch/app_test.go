@@ -48,6 +48,7 @@ const (
 	rowS3Access      = "S3 AccessDenied, bad credentials or NoSuchBucket"
 	rowProviderDown  = "no search answered: the provider answers 5xx or 429, times out or is down"
 	rowS3Down        = "S3 down"
+	rowOverBudget    = "no search answered: the request budget (`--budget`) was spent first"
 	rowAllInvalid    = "no search answered, none failed, every one rejected as invalid"
 )
 
@@ -96,6 +97,8 @@ func TestExitCodes(t *testing.T) {
 		{Name: "amadeus 429", Args: fromAmadeus(amadeus(t, 200, 429, "error_429.json")), Want: step.ExitRetryable, Row: rowProviderDown},
 		{Name: "amadeus timeout", Args: fromAmadeus(testenv.Frozen(t)), Want: step.ExitRetryable, Row: rowProviderDown},
 		{Name: "amadeus down", Args: fromAmadeus(testenv.Refused(t)), Want: step.ExitRetryable, Row: rowProviderDown},
+		// The token request takes the only request of the budget.
+		{Name: "budget spent", Args: fromAmadeus(amadeus(t, 200, 200, answer), "--budget", "1"), Want: step.ExitRetryable, Row: rowOverBudget},
 		{Name: "s3 down", Args: synthetic("--out", "s3://lake/raw/b.ndjson.gz", "--s3-endpoint", testenv.Refused(t),
 			"--s3-max-attempts", "1"), Want: step.ExitRetryable, Row: rowS3Down},
 

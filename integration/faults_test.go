@@ -1,6 +1,9 @@
 package integration
 
 import (
+	"bytes"
+	"context"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +11,8 @@ import (
 
 	"github.com/farepipe/farepipe/internal/esindex"
 	"github.com/farepipe/farepipe/internal/fare"
+	"github.com/farepipe/farepipe/internal/index"
+	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/testenv"
 )
 
@@ -54,5 +59,39 @@ func TestFailedLatestWritesExitRetryable(t *testing.T) {
 	again := e.must("index", "--in", in)
 	if again.outputs["created"] != "2" || again.outputs["unchanged"] != "1" || again.outputs["latest-written"] != "1" {
 		t.Errorf("index again: outputs %v, want 2 created, 1 unchanged, 1 latest written", again.outputs)
+	}
+}
+
+// TestMaxRetriesBoundsItemRetries checks that the index step's
+// --max-retries is the number of times a bulk item answered 429 is sent
+// again: none at 0, and no more than asked otherwise.
+func TestMaxRetriesBoundsItemRetries(t *testing.T) {
+	es := faultyES(t, 1, 0, 7) // every bulk item answered 429
+	obs := randomObservations(t, rand.New(rand.NewPCG(7, 7)), 20, 1)
+	var body bytes.Buffer
+	for i := range obs {
+		body.Write(obs[i].AppendJSON(nil))
+		body.WriteByte('\n')
+	}
+	dir := objstore.NewDir(t.TempDir())
+	if err := dir.Put(t.Context(), "curated/x.ndjson", bytes.NewReader(body.Bytes()), int64(body.Len()), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, retries := range []int{0, 2} {
+		prefix := testenv.Unique(t, "it")
+		t.Cleanup(func() {
+			if err := esindex.DeletePrefix(context.Background(), es, prefix); err != nil {
+				t.Errorf("deleting %s: %v", prefix, err)
+			}
+		})
+		sum, err := index.Run(t.Context(), index.Config{ES: es, In: dir, InKey: "curated/x.ndjson", Prefix: prefix,
+			ChunkSize: index.DefaultChunkSize, MaxRetries: retries})
+		if err == nil || sum.Count(esindex.Failed) != len(obs) {
+			t.Errorf("--max-retries %d with every item refused: %d of %d failed, %v; want all failed and an error",
+				retries, sum.Count(esindex.Failed), len(obs), err)
+		}
+		if sum.Retries > retries*len(obs) || (retries > 0) != (sum.Retries > 0) {
+			t.Errorf("--max-retries %d: %d items sent again for %d observations", retries, sum.Retries, len(obs))
+		}
 	}
 }

@@ -22,7 +22,7 @@ type Config struct {
 	ChunkSize  int           // observations folded per round; bounds memory; default 5000
 	Workers    int           // bulk workers per index written to; default 2
 	FlushBytes int           // bulk request size, and buffer of each worker; default 5 MiB
-	MaxRetries int           // retries of an item answered 429/5xx; default 5
+	MaxRetries int           // retries of an item answered 429/5xx; 0: 5, negative: none
 	Backoff    time.Duration // first retry wait; default 200ms
 	MaxBackoff time.Duration // retry wait cap; default 10s
 	Refresh    bool          // refresh the indices at the end so results are searchable at once
@@ -70,7 +70,12 @@ func New(es esapi.Transport, cfg Config) (*Indexer, error) {
 	def(&cfg.ChunkSize, 5000)
 	def(&cfg.Workers, 2)
 	def(&cfg.FlushBytes, 5<<20)
-	def(&cfg.MaxRetries, 5)
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = 5
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = 200 * time.Millisecond
 	}

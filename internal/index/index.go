@@ -92,8 +92,12 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		return sum, err
 	}
 	defer dl.Discard()
+	retries := cfg.MaxRetries
+	if retries == 0 {
+		retries = -1 // none: esindex takes 0 for its default
+	}
 	ix, err := esindex.New(cfg.ES, esindex.Config{
-		Prefix: cfg.Prefix, ChunkSize: cfg.ChunkSize, MaxRetries: cfg.MaxRetries,
+		Prefix: cfg.Prefix, ChunkSize: cfg.ChunkSize, MaxRetries: retries,
 		Refresh: cfg.Refresh, Logger: cfg.Logger, DeadLetter: dl.Add, Times: cfg.Times,
 	})
 	if err != nil {

@@ -15,12 +15,48 @@ import (
 // Checkpoint remembers when each search was last answered, so that a rerun
 // (after a failure, or on a tight schedule) skips searches that are still
 // fresh.
+//
+// A search is in Searches only once the object holding its answer is
+// stored. Staged holds, by part key, the searches of a part that was
+// about to be stored when the checkpoint was saved: the next run looks the
+// part up and marks them answered if it is there, else forgets them.
 type Checkpoint struct {
-	Searches map[string]time.Time `json:"searches"`
+	Searches map[string]time.Time            `json:"searches"`
+	Staged   map[string]map[string]time.Time `json:"staged,omitempty"`
 }
 
 // NewCheckpoint returns an empty checkpoint.
 func NewCheckpoint() *Checkpoint { return &Checkpoint{Searches: map[string]time.Time{}} }
+
+// Stage records that the part under key is about to be stored with the
+// answers of searches.
+func (c *Checkpoint) Stage(key string, searches map[string]time.Time) {
+	if c.Staged == nil {
+		c.Staged = map[string]map[string]time.Time{}
+	}
+	c.Staged[key] = searches
+}
+
+// Unstage forgets the staged part under key.
+func (c *Checkpoint) Unstage(key string) { delete(c.Staged, key) }
+
+// settle marks answered the searches of each staged part that st holds
+// and forgets the staged parts.
+func (c *Checkpoint) settle(ctx context.Context, st objstore.Store) error {
+	for key, searches := range c.Staged {
+		_, err := st.Stat(ctx, key)
+		switch {
+		case err == nil:
+			for k, t := range searches {
+				c.Mark(k, t)
+			}
+		case !errors.Is(err, objstore.ErrNotExist):
+			return fmt.Errorf("looking up staged part %s: %w", st.URI(key), err)
+		}
+		delete(c.Staged, key)
+	}
+	return nil
+}
 
 // ReadCheckpoint decodes a checkpoint. One that is not a checkpoint's
 // JSON is a data error (fault.Data).

@@ -7,13 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/farepipe/farepipe/internal/fault"
-	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/provider"
 	"github.com/farepipe/farepipe/internal/raw"
@@ -39,10 +36,17 @@ type Config struct {
 	OutKey string
 	Meta   map[string]string
 	Writer io.Writer
+	// OutPrefix, instead of OutKey, stores the answers in Out as parts
+	// under this prefix (PartKey): one every PartSearches answers, and
+	// one with the rest at the end (PartSearches 0: one part at the
+	// end). A run stopped midway keeps the parts it stored, and its
+	// checkpoint says which searches they answer.
+	OutPrefix    string
+	PartSearches int
 	// CheckpointStore, when set, holds the checkpoint under
 	// CheckpointKey: read before any search (none yet: empty), written
-	// once the batch is stored, so a search is marked answered only when
-	// its answer is kept.
+	// once the batch or a part is stored, so a search is marked answered
+	// only when its answer is stored.
 	CheckpointStore objstore.Store
 	CheckpointKey   string
 }
@@ -59,8 +63,12 @@ func (cfg Config) Validate() error {
 		return fault.Configf("ttl %s: want a duration of at least 0", cfg.TTL)
 	case cfg.Out == nil && cfg.Writer == nil:
 		return fault.Configf("fetch: nowhere to write the batch")
-	case cfg.Out != nil && cfg.OutKey == "":
-		return fault.Configf("fetch: no key for the batch")
+	case cfg.Out != nil && (cfg.OutKey == "") == (cfg.OutPrefix == ""):
+		return fault.Configf("fetch: want one key or one prefix for the batch")
+	case cfg.Out == nil && cfg.OutPrefix != "":
+		return fault.Configf("fetch: a prefix for parts and no store")
+	case cfg.PartSearches < 0:
+		return fault.Configf("part searches %d: want at least 0 (0: one part at the end)", cfg.PartSearches)
 	case cfg.CheckpointStore != nil && cfg.CheckpointKey == "":
 		return fault.Configf("fetch: no key for the checkpoint")
 	}
@@ -78,7 +86,8 @@ type Summary struct {
 	OverBudget int `json:"over_budget"` // not asked: the request budget was spent
 
 	Bytes int64  `json:"bytes"`           // uncompressed bytes of the batch
-	Batch string `json:"batch,omitempty"` // URI of the batch, when stored
+	Batch string `json:"batch,omitempty"` // URI of the batch (or of the parts' prefix), when stored
+	Parts int    `json:"parts"`           // objects stored: the batch, or the parts
 }
 
 // Written returns how many envelopes were written.
@@ -86,9 +95,14 @@ func (s Summary) Written() int { return s.Fetched + s.Refused }
 
 // Run fetches every search of cfg that the checkpoint does not say is
 // fresh, writes the envelopes in plan order as one batch, stores it, then
-// the checkpoint. Failed searches are counted and logged; the error is the
-// run's outcome when nothing was kept (Outcome), or the first error of
-// configuration, context or storage.
+// the checkpoint; or, with OutPrefix, stores them part by part, saving the
+// checkpoint after each part. Either way a search is marked answered only
+// once its answer is stored, so a run stopped at any point (its context
+// cancelled, its pod killed, a store failing) and run again asks exactly
+// the searches whose answers were not stored (within the TTL). Failed
+// searches are counted and logged; the error is the run's outcome when
+// nothing was kept (Outcome), or the first error of configuration,
+// context or storage.
 func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
@@ -99,51 +113,39 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		if ck, err = loadCheckpoint(ctx, cfg.CheckpointStore, cfg.CheckpointKey); err != nil {
 			return Summary{}, err
 		}
+		if cfg.Out != nil {
+			if err := ck.settle(ctx, cfg.Out); err != nil {
+				return Summary{}, err
+			}
+		}
 	}
 	watch := WatchAccess(cfg.Provider)
 	cfg.Provider = watch
-	sink := cfg.Writer
-	var spool *objstore.Spool
-	if cfg.Out != nil {
-		var err error
-		if spool, err = objstore.NewSpool("batch"); err != nil {
-			return Summary{}, err
-		}
-		defer spool.Close()
-		sink = spool
-	}
-	w := ndjson.NewWriter(sink)
-	sum, err := search(ctx, cfg, ck, w)
+	out := newOutput(cfg, ck)
+	defer out.discard()
+	sum, err := search(ctx, cfg, ck, out)
+	sum.Parts = len(out.keys)
 	if err != nil {
 		return sum, err
 	}
-	if err := w.Close(); err != nil {
-		return sum, fmt.Errorf("closing batch: %w", err)
+	if err := out.close(ctx); err != nil {
+		return sum, err
 	}
-	sum.Bytes = w.Bytes()
-	if cfg.Out != nil {
-		meta := maps.Clone(cfg.Meta)
-		if meta == nil {
-			meta = map[string]string{}
-		}
-		meta["source"], meta["records"] = cfg.Provider.Name(), strconv.Itoa(w.Lines())
-		if err := spool.PutTo(ctx, cfg.Out, cfg.OutKey, meta); err != nil {
-			return sum, err
-		}
+	sum.Bytes, sum.Parts = out.bytes, len(out.keys)
+	switch {
+	case cfg.OutPrefix != "":
+		sum.Batch = cfg.Out.URI(stagePrefix(cfg.OutPrefix))
+	case cfg.Out != nil:
 		sum.Batch = cfg.Out.URI(cfg.OutKey)
-	}
-	if cfg.CheckpointStore != nil {
-		if err := saveCheckpoint(ctx, cfg.CheckpointStore, cfg.CheckpointKey, ck); err != nil {
-			return sum, err
-		}
 	}
 	return sum, watch.Outcome(sum)
 }
 
-// search asks every search of cfg that ck does not say is fresh, writes
-// the envelopes to w in plan order and marks the answered ones in ck. It
-// returns an error only when ctx ends or w fails.
-func search(ctx context.Context, cfg Config, ck *Checkpoint, w *ndjson.Writer) (Summary, error) {
+// search asks every search of cfg that ck does not say is fresh and
+// writes the envelopes to out in plan order, the answered ones to be
+// marked in ck once stored. It returns an error only when ctx ends or out
+// fails.
+func search(ctx context.Context, cfg Config, ck *Checkpoint, out *output) (Summary, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -242,12 +244,12 @@ func search(ctx context.Context, cfg Config, ck *Checkpoint, w *ndjson.Writer) (
 			if err != nil {
 				return sum, fmt.Errorf("encoding envelope of %s: %w", s.Key(), err)
 			}
-			if err := w.WriteLine(line); err != nil {
+			ok := r.env.Status >= 200 && r.env.Status < 300
+			if err := out.write(ctx, line, ckKey(s), ok, r.env.FetchedAt); err != nil {
 				return sum, fmt.Errorf("writing envelope of %s: %w", s.Key(), err)
 			}
-			if r.env.Status >= 200 && r.env.Status < 300 {
+			if ok {
 				sum.Fetched++
-				ck.Mark(ckKey(s), r.env.FetchedAt)
 			} else {
 				sum.Refused++
 				log.Warn("search refused by provider", "search", s.Key(), "status", r.env.Status)

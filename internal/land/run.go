@@ -17,14 +17,16 @@ type Config struct {
 	To     objstore.Store // the destination
 	Prefix string         // put before every key ("" for none)
 
-	// The source, exactly one of: an object (From and FromKey), a stream
-	// (Reader), a local file or a directory of batch files (Path). A
-	// Reader that is also an io.ReaderAt with a Size method (an
-	// *io.SectionReader) is landed without a copy.
-	From    objstore.Store
-	FromKey string
-	Reader  io.Reader
-	Path    string
+	// The source, exactly one of: an object (From and FromKey), every
+	// batch under a staging prefix (From and FromPrefix, see
+	// Lander.Drain), a stream (Reader), a local file or a directory of
+	// batch files (Path). A Reader that is also an io.ReaderAt with a
+	// Size method (an *io.SectionReader) is landed without a copy.
+	From       objstore.Store
+	FromKey    string
+	FromPrefix string
+	Reader     io.Reader
+	Path       string
 
 	Meta    Meta         // source and run of the batches; Part is set for a directory
 	TempDir string       // temporary copies ("" means the system default)
@@ -35,7 +37,7 @@ type Config struct {
 // destination, not exactly one source, or a Path that cannot be read.
 func (cfg Config) Validate() error {
 	n := 0
-	for _, set := range []bool{cfg.From != nil || cfg.FromKey != "", cfg.Reader != nil, cfg.Path != ""} {
+	for _, set := range []bool{cfg.From != nil || cfg.FromKey != "" || cfg.FromPrefix != "", cfg.Reader != nil, cfg.Path != ""} {
 		if set {
 			n++
 		}
@@ -45,8 +47,10 @@ func (cfg Config) Validate() error {
 		return fault.Configf("land: no destination")
 	case n != 1:
 		return fault.Configf("land: want one source of batches (an object, a stream or a path), got %d", n)
-	case cfg.From != nil && cfg.FromKey == "":
-		return fault.Configf("land: no key of the input object")
+	case cfg.From == nil && (cfg.FromKey != "" || cfg.FromPrefix != ""):
+		return fault.Configf("land: no store of the input objects")
+	case cfg.From != nil && (cfg.FromKey == "") == (cfg.FromPrefix == ""):
+		return fault.Configf("land: want one key or one prefix of the input objects")
 	case cfg.Path != "":
 		if _, err := os.Stat(cfg.Path); err != nil {
 			return fault.Configf("batch path: %w", err)
@@ -72,8 +76,9 @@ func (s Summary) Skipped() int {
 }
 
 // Run lands the batches of cfg's source into cfg.To. A source with no
-// batch (an empty directory) is ErrEmpty. On an error, the Summary holds
-// the batches landed before it.
+// batch (an empty directory) is ErrEmpty, except a staging prefix, which
+// may have nothing to drain. On an error, the Summary holds the batches
+// landed before it.
 func Run(ctx context.Context, cfg Config) (Summary, error) {
 	var sum Summary
 	if err := cfg.Validate(); err != nil {
@@ -91,6 +96,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		}
 	case cfg.Reader != nil:
 		err = sum.add(l.landStream(ctx, cfg.To, cfg.Reader, cfg.Meta))
+	case cfg.FromPrefix != "":
+		sum.Results, err = l.Drain(ctx, cfg.To, cfg.From, cfg.FromPrefix, cfg.Meta)
+		return sum, err
 	default:
 		err = sum.add(l.landObject(ctx, cfg.To, cfg.From, cfg.FromKey, cfg.Meta))
 	}

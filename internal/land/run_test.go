@@ -25,6 +25,9 @@ func TestValidate(t *testing.T) {
 		{"no source", Config{To: dst}, false},
 		{"two sources", Config{To: dst, Path: "testdata/batch.ndjson", Reader: strings.NewReader("")}, false},
 		{"object without key", Config{To: dst, From: dst}, false},
+		{"prefix", Config{To: dst, From: dst, FromPrefix: "staging/"}, true},
+		{"key and prefix", Config{To: dst, From: dst, FromKey: "raw/x.ndjson.gz", FromPrefix: "staging/"}, false},
+		{"prefix without store", Config{To: dst, FromPrefix: "staging/"}, false},
 		{"missing file", Config{To: dst, Path: "testdata/nope.ndjson"}, false},
 	}
 	for _, tc := range tests {

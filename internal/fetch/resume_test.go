@@ -1,0 +1,256 @@
+package fetch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/farepipe/farepipe/internal/fault"
+	"github.com/farepipe/farepipe/internal/land"
+	"github.com/farepipe/farepipe/internal/ndjson"
+	"github.com/farepipe/farepipe/internal/objstore"
+	"github.com/farepipe/farepipe/internal/provider"
+	"github.com/farepipe/farepipe/internal/raw"
+	"github.com/farepipe/farepipe/internal/testenv"
+)
+
+// errInjected is the failure a faulty store injects.
+var errInjected = errors.New("injected store failure")
+
+// faulty is a store whose Puts fail once allowed of them succeeded
+// (allowed < 0: never).
+type faulty struct {
+	objstore.Store
+	mu      sync.Mutex
+	allowed int
+}
+
+func (f *faulty) Put(ctx context.Context, key string, body io.Reader, size int64, meta map[string]string) error {
+	f.mu.Lock()
+	if f.allowed == 0 {
+		f.mu.Unlock()
+		return fmt.Errorf("putting %s: %w", key, errInjected)
+	}
+	f.allowed--
+	f.mu.Unlock()
+	return f.Store.Put(ctx, key, body, size, meta)
+}
+
+// asking answers every search 200 with a body naming the ask, so no two
+// answers are the same bytes; it fails a search retryably with
+// probability failRate and cancels the run (a killed pod) at the ask
+// numbered killAt (0: never). It records the searches it was asked.
+type asking struct {
+	mu       sync.Mutex
+	rng      *rand.Rand
+	failRate float64
+	killAt   int
+	cancel   context.CancelFunc
+	n        int
+	asked    []string
+}
+
+func (p *asking) Name() string { return "asking" }
+
+func (p *asking) Search(ctx context.Context, s raw.Search) (raw.Envelope, error) {
+	p.mu.Lock()
+	p.n++
+	n, fail := p.n, p.rng.Float64() < p.failRate
+	p.asked = append(p.asked, s.Key())
+	if p.killAt > 0 && n >= p.killAt {
+		p.cancel()
+	}
+	p.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return raw.Envelope{}, err
+	}
+	if fail {
+		return raw.Envelope{}, provider.Retryable(fmt.Errorf("searching %s: HTTP 503", s.Key()))
+	}
+	return raw.Envelope{Provider: "asking", Search: s, Status: 200,
+		FetchedAt: time.Date(2026, 11, 21, 6, 0, 0, n, time.UTC), Body: json.RawMessage(fmt.Sprintf(`{"ask":%d}`, n))}, nil
+}
+
+// TestResumeInvariant generates plans, part sizes, kills and store
+// failures, and checks, after every run of fetch and every drain of
+// land, the invariant of a shard that resumes where it stopped:
+//
+//   - the checkpoint marks a search answered only when an object holding
+//     its answer is stored (a staged part or a landed raw object);
+//   - the next run asks only the searches not stored;
+//   - once every search is answered and the staging prefix drained, the
+//     raw objects hold one answer of every search, exactly once.
+func TestResumeInvariant(t *testing.T) {
+	for seed := range uint64(100) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			testResume(t, objstore.NewDir(t.TempDir()), "", seed)
+		})
+	}
+}
+
+// TestResumeInvariantOnS3 checks the same invariant with the parts, the
+// checkpoint and the raw objects in the real MinIO.
+func TestResumeInvariantOnS3(t *testing.T) {
+	env := testenv.S3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", env.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", env.SecretKey)
+	st, err := objstore.NewS3(t.Context(), objstore.S3Config{Endpoint: env.Endpoint, Region: env.Region, PathStyle: true, Bucket: env.Bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := range uint64(6) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { testResume(t, st, testenv.Unique(t, "resume")+"/", 1000+seed) })
+	}
+}
+
+func testResume(t *testing.T, st objstore.Store, root string, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 12))
+	plan := searches(1 + rng.IntN(31))
+	staging, ckKey := root+"staging/shard-0-of-1/", root+"checkpoints/shard-0-of-1.json"
+	now := time.Date(2026, 11, 21, 6, 30, 0, 0, time.UTC)
+	prov := &asking{rng: rand.New(rand.NewPCG(seed, 34))}
+	for round := 0; ; round++ {
+		if round > 30 {
+			t.Fatalf("seed %d: not every search answered after %d rounds", seed, round)
+		}
+		calm := round >= 8 // then no kill, no failure: the runs end
+		stored := storedAnswers(t, st, root, staging)
+		before := settled(t, st, ckKey)
+		ctx, cancel := context.WithCancel(t.Context())
+		prov.cancel, prov.killAt, prov.failRate, prov.asked = cancel, 0, 0, nil
+		store := &faulty{Store: st, allowed: -1}
+		if !calm {
+			prov.failRate = rng.Float64() * 0.3
+			switch rng.IntN(3) {
+			case 1:
+				prov.killAt = 1 + rng.IntN(len(plan))
+			case 2:
+				store.allowed = rng.IntN(4)
+			}
+		}
+		cfg := Config{Provider: prov, Searches: plan, Concurrency: 1 + rng.IntN(3), TTL: time.Hour,
+			Now: func() time.Time { return now }, Out: store, OutPrefix: staging, PartSearches: rng.IntN(6),
+			CheckpointStore: store, CheckpointKey: ckKey}
+		sum, err := Run(ctx, cfg)
+		cancel()
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, errInjected) && fault.ClassOf(err) != fault.Retryable {
+			t.Fatalf("seed %d round %d: Run = %v", seed, round, err)
+		}
+		// The run asked only searches whose answers were not stored.
+		for _, k := range prov.asked {
+			if _, ok := before["asking "+k]; ok {
+				t.Errorf("seed %d round %d: asked %s, whose answer the checkpoint says is stored", seed, round, k)
+			}
+		}
+		for k := range before {
+			if _, ok := stored[strings.TrimPrefix(k, "asking ")]; !ok {
+				t.Errorf("seed %d round %d: the checkpoint marks %s answered, no stored object holds its answer", seed, round, k)
+			}
+		}
+		// Every marked search is stored after the run, too.
+		after, answers := settled(t, st, ckKey), storedAnswers(t, st, root, staging)
+		for k := range after {
+			if _, ok := answers[strings.TrimPrefix(k, "asking ")]; !ok {
+				t.Fatalf("seed %d round %d: after the run the checkpoint marks %s, no stored object holds its answer", seed, round, k)
+			}
+		}
+		// Sometimes a drain, sometimes failing midway.
+		if calm || rng.IntN(2) == 0 {
+			src := &faulty{Store: st, allowed: -1}
+			if !calm && rng.IntN(2) == 0 {
+				src.allowed = rng.IntN(3)
+			}
+			l := &land.Lander{Prefix: strings.TrimSuffix(root, "/")}
+			if _, err := l.Drain(t.Context(), src, src, staging, land.Meta{}); err != nil && !errors.Is(err, errInjected) {
+				t.Fatalf("seed %d round %d: Drain = %v", seed, round, err)
+			}
+		}
+		if calm && err == nil && len(after) == len(plan) && sum.Fresh+sum.Fetched == len(plan) {
+			break
+		}
+	}
+	// Drained, the raw objects hold every search once.
+	if left := storedIn(t, st, staging); len(left) != 0 {
+		t.Errorf("seed %d: %d answers left in staging after the last drain", seed, len(left))
+	}
+	got := storedIn(t, st, root+"raw/")
+	for _, s := range plan {
+		if got[s.Key()] != 1 {
+			t.Errorf("seed %d: search %s is in the raw objects %d times, want once", seed, s.Key(), got[s.Key()])
+		}
+	}
+	if len(got) != len(plan) {
+		t.Errorf("seed %d: the raw objects hold %d searches, want the plan's %d", seed, len(got), len(plan))
+	}
+}
+
+// settled returns the searches the checkpoint under key marks answered,
+// its staged parts settled as the next run settles them.
+func settled(t *testing.T, st objstore.Store, key string) map[string]time.Time {
+	t.Helper()
+	ck, err := loadCheckpoint(t.Context(), st, key)
+	if err == nil {
+		err = ck.settle(t.Context(), st)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ck.Searches
+}
+
+// storedAnswers returns, by search, how many answers the staged parts
+// and the raw objects hold.
+func storedAnswers(t *testing.T, st objstore.Store, root, staging string) map[string]int {
+	t.Helper()
+	n := storedIn(t, st, staging)
+	for k, c := range storedIn(t, st, root+"raw/") {
+		n[k] += c
+	}
+	return n
+}
+
+// storedIn counts the answers by search of the objects under prefix.
+func storedIn(t *testing.T, st objstore.Store, prefix string) map[string]int {
+	t.Helper()
+	n := map[string]int{}
+	for info, err := range st.List(t.Context(), prefix) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Size == 0 {
+			continue
+		}
+		body, _, err := st.Get(t.Context(), info.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ndjson.NewReader(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			line, _, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", info.Key, err)
+			}
+			var e raw.Envelope
+			if err := json.Unmarshal(line, &e); err != nil {
+				t.Fatal(err)
+			}
+			n[e.Search.Key()]++
+		}
+		body.Close()
+	}
+	return n
+}

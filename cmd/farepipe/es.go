@@ -15,7 +15,7 @@ import (
 )
 
 func esCommand() *cli.Command {
-	flags := append(step.ESFlags(), step.CommonFlags()...)
+	flags := append(step.ESFlags(), step.LogFlags()...)
 	return &cli.Command{
 		Name:  "es",
 		Usage: "show, provision and prune what farepipe keeps in Elasticsearch",

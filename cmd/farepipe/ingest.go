@@ -16,7 +16,7 @@ func ingestCommand() *cli.Command {
 	flags = append(flags, step.IntakeFlags()...)
 	flags = append(flags, step.S3Flags()...)
 	flags = append(flags, step.ESFlags()...)
-	flags = append(flags, step.CommonFlags()...)
+	flags = append(flags, step.LogFlags()...)
 	return &cli.Command{
 		Name:   "ingest",
 		Usage:  "transform and index one raw object of any format transform reads, as farepipe-ingest does",

@@ -25,7 +25,7 @@ func repairCommand() *cli.Command {
 	}
 	flags = append(flags, step.TimeFlags("drop")...)
 	flags = append(flags, step.ESFlags()...)
-	flags = append(flags, step.CommonFlags()...)
+	flags = append(flags, step.LogFlags()...)
 	return &cli.Command{
 		Name:  "repair",
 		Usage: "take poisoned instants out of series and rebuild their latest documents and change logs",

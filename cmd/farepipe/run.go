@@ -36,7 +36,7 @@ func runCommand() *cli.Command {
 	flags = append(flags, step.PlanFlags()...)
 	flags = append(flags, step.S3Flags()...)
 	flags = append(flags, step.ESFlags()...)
-	flags = append(flags, step.CommonFlags()...)
+	flags = append(flags, step.LogFlags()...)
 	return &cli.Command{
 		Name:   "run",
 		Usage:  "run the whole pipeline once: fetch, land, transform, index",

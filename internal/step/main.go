@@ -21,14 +21,21 @@ const (
 	FlagOutputDir = "output-dir"
 )
 
-// CommonFlags are the flags every step has.
-func CommonFlags() []cli.Flag {
+// LogFlags are the flags of every command that logs: the step binaries
+// and farepipe's commands.
+func LogFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: FlagLogLevel, Value: "info", EnvVars: []string{"FAREPIPE_LOG_LEVEL"},
 			Usage: "log level: debug, info, warn or error"},
-		&cli.StringFlag{Name: FlagOutputDir, EnvVars: []string{"FAREPIPE_OUTPUT_DIR"},
-			Usage: "directory to write Argo output parameters to, one file each (none when empty)"},
 	}
+}
+
+// CommonFlags are the flags every step binary has: LogFlags and where to
+// write its Argo output parameters.
+func CommonFlags() []cli.Flag {
+	return append(LogFlags(),
+		&cli.StringFlag{Name: FlagOutputDir, EnvVars: []string{"FAREPIPE_OUTPUT_DIR"},
+			Usage: "directory to write Argo output parameters to, one file each (none when empty)"})
 }
 
 // NewApp returns a cli.App with farepipe's common settings: version, usage

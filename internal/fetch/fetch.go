@@ -134,7 +134,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	sum.Bytes, sum.Parts = out.bytes, len(out.keys)
 	switch {
 	case cfg.OutPrefix != "":
-		sum.Batch = cfg.Out.URI(stagePrefix(cfg.OutPrefix))
+		sum.Batch = cfg.Out.URI(StagePrefix(cfg.OutPrefix))
 	case cfg.Out != nil:
 		sum.Batch = cfg.Out.URI(cfg.OutKey)
 	}

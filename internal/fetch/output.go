@@ -32,8 +32,8 @@ func PartKey(prefix, sha256hex string) string {
 	return prefix + "part-" + sha256hex + PartSuffix
 }
 
-// stagePrefix returns prefix ending with one slash.
-func stagePrefix(prefix string) string { return strings.TrimSuffix(prefix, "/") + "/" }
+// StagePrefix returns prefix ending with one slash, as Run stores parts under it.
+func StagePrefix(prefix string) string { return strings.TrimSuffix(prefix, "/") + "/" }
 
 // output takes the envelopes of a run in plan order and keeps them: in
 // one batch (Writer or OutKey), or in parts under OutPrefix. It marks a
@@ -121,7 +121,7 @@ func (o *output) flush(ctx context.Context) error {
 	if o.cfg.Out != nil {
 		key := o.cfg.OutKey
 		if o.cfg.OutPrefix != "" {
-			key = PartKey(stagePrefix(o.cfg.OutPrefix), hex.EncodeToString(p.sha.Sum(nil)))
+			key = PartKey(StagePrefix(o.cfg.OutPrefix), hex.EncodeToString(p.sha.Sum(nil)))
 			if o.cfg.CheckpointStore != nil {
 				o.ck.Stage(key, marks)
 				if err := o.save(ctx); err != nil {

@@ -13,7 +13,7 @@ import (
 // its batch landed at.
 const MetaLanded = "landed"
 
-// Drain lands every batch under prefix of src into dst, in key order,
+// Drain lands every batch under prefix (a folder: a slash is added) of src into dst, in key order,
 // numbered as parts 0, 1, ... (m.Part is ignored), and empties each one
 // once it has landed. It is how a staging prefix that fetch writes parts
 // to (fetch.Config.OutPrefix) is taken to raw/: the objects named
@@ -30,14 +30,9 @@ const MetaLanded = "landed"
 //
 // Drain stops at the first failure and returns the results before it.
 func (l *Lander) Drain(ctx context.Context, dst, src objstore.Store, prefix string, m Meta) ([]Result, error) {
-	var keys []string
-	for info, err := range src.List(ctx, prefix) {
-		if err != nil {
-			return nil, err
-		}
-		if info.Size > 0 && (strings.HasSuffix(info.Key, Suffix) || strings.HasSuffix(info.Key, ".ndjson")) {
-			keys = append(keys, info.Key)
-		}
+	keys, err := Staged(ctx, src, strings.TrimSuffix(prefix, "/")+"/")
+	if err != nil {
+		return nil, err
 	}
 	var results []Result
 	for i, key := range keys {
@@ -52,4 +47,19 @@ func (l *Lander) Drain(ctx context.Context, dst, src objstore.Store, prefix stri
 		results = append(results, res)
 	}
 	return results, nil
+}
+
+// Staged returns the keys of the batches under prefix of st that wait to
+// be drained, in key order.
+func Staged(ctx context.Context, st objstore.Store, prefix string) ([]string, error) {
+	var keys []string
+	for info, err := range st.List(ctx, prefix) {
+		if err != nil {
+			return nil, err
+		}
+		if info.Size > 0 && (strings.HasSuffix(info.Key, Suffix) || strings.HasSuffix(info.Key, ".ndjson")) {
+			keys = append(keys, info.Key)
+		}
+	}
+	return keys, nil
 }

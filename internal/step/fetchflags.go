@@ -98,12 +98,67 @@ func ProviderFlags() []cli.Flag {
 		&cli.StringFlag{Name: "amadeus-url", Value: "https://test.api.amadeus.com", EnvVars: []string{"FAREPIPE_AMADEUS_URL"},
 			Usage: "amadeus provider: API base URL"},
 		&cli.Float64Flag{Name: "rate", Value: 5, EnvVars: []string{"FAREPIPE_RATE"},
-			Usage: "amadeus provider: requests per second"},
+			Usage: "amadeus provider: requests per second of this process"},
 		&cli.IntFlag{Name: "budget", EnvVars: []string{"FAREPIPE_BUDGET"},
-			Usage: "amadeus provider: most HTTP requests this run may send (0: no limit)"},
+			Usage: "amadeus provider: most HTTP requests this process may send (0: no limit)"},
 		&cli.DurationFlag{Name: "timeout", Value: 20 * time.Second, EnvVars: []string{"FAREPIPE_TIMEOUT"},
 			Usage: "amadeus provider: timeout of one request"},
 	}
+}
+
+// RunShareFlags are the flags of a whole run's request rate and budget,
+// which each of a run's shards takes its share of (see ShardProvider).
+func RunShareFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.Float64Flag{Name: "run-rate", EnvVars: []string{"FAREPIPE_RUN_RATE"},
+			Usage: "amadeus provider: requests per second of the whole run, all shards together; each shard takes 1/N (instead of --rate)"},
+		&cli.IntFlag{Name: "run-budget", EnvVars: []string{"FAREPIPE_RUN_BUDGET"},
+			Usage: "amadeus provider: most HTTP requests of the whole run, all shards together; each shard takes its share (instead of --budget)"},
+	}
+}
+
+// Share returns shard's part of a whole run's total: total/N, and one
+// more for each of the first total%N shards, so the N shares add up to
+// total and every run splits it the same way.
+func Share(total int, shard plan.Shard) int {
+	if shard.Count <= 1 {
+		return total
+	}
+	n := total / shard.Count
+	if shard.Index < total%shard.Count {
+		n++
+	}
+	return n
+}
+
+// rateAndBudget returns the request rate and budget of shard: --rate and
+// --budget as given (per pod), or its share of --run-rate and
+// --run-budget.
+func rateAndBudget(c *cli.Context, shard plan.Shard) (float64, int, error) {
+	rate, budget := c.Float64("rate"), c.Int("budget")
+	if c.IsSet("run-rate") {
+		if c.IsSet("rate") {
+			return 0, 0, Usagef("--run-rate and --rate cannot be used together")
+		}
+		r := c.Float64("run-rate")
+		if r <= 0 {
+			return 0, 0, Usagef("--run-rate %g: want more than 0 requests a second", r)
+		}
+		rate = r / float64(max(shard.Count, 1))
+	}
+	if c.IsSet("run-budget") {
+		if c.IsSet("budget") {
+			return 0, 0, Usagef("--run-budget and --budget cannot be used together")
+		}
+		b := c.Int("run-budget")
+		if b < 0 {
+			return 0, 0, Usagef("--run-budget %d: want at least 0 (0: no limit)", b)
+		}
+		if budget = Share(b, shard); b > 0 && budget == 0 {
+			return 0, 0, Usagef("--run-budget %d leaves shard %s no request: give at least one a shard", b, shard)
+		}
+	}
+	return rate, budget, nil
 }
 
 // ObservedAt returns the --observed-at instant, or now.
@@ -121,6 +176,17 @@ func ObservedAt(c *cli.Context) (time.Time, error) {
 
 // Provider builds the provider the flags choose.
 func Provider(c *cli.Context, observedAt time.Time) (provider.Provider, error) {
+	return ShardProvider(c, observedAt, plan.All)
+}
+
+// ShardProvider builds the provider the flags choose for one shard of a
+// run: with RunShareFlags, the shard's share of the run's rate and
+// budget.
+func ShardProvider(c *cli.Context, observedAt time.Time, shard plan.Shard) (provider.Provider, error) {
+	rate, budget, err := rateAndBudget(c, shard)
+	if err != nil {
+		return nil, err
+	}
 	switch name := c.String("provider"); name {
 	case synthetic.Name:
 		return synthetic.New(synthetic.Config{Seed: c.Int64("seed"), ObservedAt: observedAt}), nil
@@ -129,8 +195,8 @@ func Provider(c *cli.Context, observedAt time.Time) (provider.Provider, error) {
 			BaseURL:           c.String("amadeus-url"),
 			ClientID:          os.Getenv("FAREPIPE_AMADEUS_CLIENT_ID"),
 			ClientSecret:      os.Getenv("FAREPIPE_AMADEUS_CLIENT_SECRET"),
-			RequestsPerSecond: c.Float64("rate"),
-			Budget:            c.Int("budget"),
+			RequestsPerSecond: rate,
+			Budget:            budget,
 			Timeout:           c.Duration("timeout"),
 		})
 		if err != nil {

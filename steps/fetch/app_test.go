@@ -50,6 +50,7 @@ const (
 	rowS3Down        = "S3 down"
 	rowOverBudget    = "no search answered: the request budget (`--budget`) was spent first"
 	rowAllInvalid    = "no search answered, none failed, every one rejected as invalid"
+	rowStaged        = "answers stored as parts under `--stage`; run again, it asks only the searches not stored"
 )
 
 // TestExitCodes fetches from the synthetic provider and from recorded
@@ -79,7 +80,17 @@ func TestExitCodes(t *testing.T) {
 		// A 400 for one search is the provider's final answer: kept, for transform to quarantine.
 		{Name: "amadeus refuses the search", Args: fromAmadeus(amadeus(t, 200, 400, "error_400_invalid_date.json")), Want: step.ExitOK, Row: rowSearchRefused},
 
+		{Name: "staged in parts", Args: append(synthetic("--stage", out+"/staged/", "--part-searches", "1",
+			"--checkpoint", out+"/staged.json", "--ttl", "1h"), s3...), Want: step.ExitOK, Row: rowStaged},
+		{Name: "staged again", Args: append(synthetic("--stage", out+"/staged/", "--checkpoint", out+"/staged.json", "--ttl", "1h"), s3...),
+			Want: step.ExitOK, Row: rowStaged},
+
 		{Name: "no searches", Args: nil, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "stage and out", Args: synthetic("--stage", "file://staged/", "--out", "file://b.ndjson.gz"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "negative part searches", Args: synthetic("--stage", "file://staged/", "--part-searches", "-1"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "run budget and budget", Args: synthetic("--run-budget", "10", "--budget", "5"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "run budget below the shards", Args: synthetic("--run-budget", "2", "--shard", "2/3"), Want: step.ExitUsage, Row: rowUsage},
+		{Name: "run rate and rate", Args: synthetic("--run-rate", "10", "--rate", "5"), Want: step.ExitUsage, Row: rowUsage},
 		{Name: "unknown flag", Args: synthetic("--bucket", "x"), Want: step.ExitUsage, Row: rowUsage},
 		{Name: "unknown provider", Args: synthetic("--provider", "kayak"), Want: step.ExitUsage, Row: rowUsage},
 		{Name: "bad concurrency", Args: synthetic("--concurrency", "0"), Want: step.ExitUsage, Row: rowUsage},
@@ -90,6 +101,7 @@ func TestExitCodes(t *testing.T) {
 		{Name: "amadeus 401 on every search", Args: fromAmadeus(amadeus(t, 200, 401, "error_401.json")), Want: step.ExitUsage, Row: rowAccessRefused},
 		{Name: "amadeus 403 on every search", Args: fromAmadeus(amadeus(t, 200, 403, "error_401.json")), Want: step.ExitUsage, Row: rowAccessRefused},
 		{Name: "missing bucket", Args: append(synthetic("--out", missingBucket), s3...), Want: step.ExitUsage, Row: rowS3Access},
+		{Name: "stage in a missing bucket", Args: append(synthetic("--stage", missingBucket+"/staged/"), s3...), Want: step.ExitUsage, Row: rowS3Access},
 		{Name: "wrong secret key", Args: append(synthetic("--out", out+"/denied.ndjson.gz"), s3...),
 			Env: map[string]string{"AWS_SECRET_ACCESS_KEY": "not-the-secret"}, Want: step.ExitUsage, Row: rowS3Access},
 

@@ -15,6 +15,8 @@ func app() *cli.App {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "in", Value: "-", EnvVars: []string{"FAREPIPE_IN"},
 			Usage: "batch to land: a file, a directory of *.ndjson[.gz] files, an s3:// or file:// object, or - for stdin"},
+		&cli.BoolFlag{Name: "drain", EnvVars: []string{"FAREPIPE_DRAIN"},
+			Usage: "--in is an s3:// or file:// prefix: land every batch under it (as fetch --stage stores them), emptying each once landed; an empty prefix lands nothing"},
 		&cli.StringFlag{Name: "to", Required: true, EnvVars: []string{"FAREPIPE_TO"},
 			Usage: "destination: s3://bucket[/prefix] or file://dir[/prefix]"},
 		&cli.StringFlag{Name: "source", EnvVars: []string{"FAREPIPE_SOURCE"},
@@ -38,6 +40,12 @@ func run(c *cli.Context) error {
 	cfg := land.Config{To: dst, Prefix: prefix, Logger: log,
 		Meta: land.Meta{Source: c.String("source"), Run: c.String("run")}}
 	switch in := c.String("in"); {
+	case c.Bool("drain") && !strings.Contains(in, "://"):
+		return step.Usagef("--drain: --in must be an s3:// or file:// prefix, got %q", in)
+	case c.Bool("drain"):
+		if cfg.From, cfg.FromPrefix, err = step.OpenInput(c, "in"); err != nil {
+			return err
+		}
 	case strings.Contains(in, "://"):
 		if cfg.From, cfg.FromKey, err = step.OpenInput(c, "in"); err != nil {
 			return err

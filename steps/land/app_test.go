@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/farepipe/farepipe/internal/objstore"
 	"github.com/farepipe/farepipe/internal/step"
 	"github.com/farepipe/farepipe/internal/step/steptest"
 	"github.com/farepipe/farepipe/internal/testenv"
@@ -28,6 +31,7 @@ const (
 	rowMissingInput = "a missing input object"
 	rowKeyRefused   = "a key the store refuses (400)"
 	rowS3Down       = "S3 down"
+	rowDrained      = "`--drain`: every batch under the prefix landed and emptied, or none waiting"
 )
 
 // TestExitCodes lands batches into the real MinIO, or tries to, and checks
@@ -40,7 +44,13 @@ func TestExitCodes(t *testing.T) {
 	missingBucket := "s3://missing-" + u[len(u)-12:] + "/raw"
 	steptest.ExitCodes(t, app, []steptest.Case{
 		{Name: "landed", Args: append([]string{"--in", batch, "--to", prefix + "/ok"}, s3...), Want: step.ExitOK, Row: rowLanded},
+		{Name: "drained", Args: append([]string{"--drain", "--in", staged(t, prefix + "/staging"), "--to", prefix + "/drained"}, s3...), Want: step.ExitOK, Row: rowDrained},
+		{Name: "nothing to drain", Args: append([]string{"--drain", "--in", prefix + "/empty/", "--to", prefix + "/drained"}, s3...), Want: step.ExitOK, Row: rowDrained},
 		{Name: "no destination", Args: []string{"--in", batch}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "drain a local path", Args: []string{"--drain", "--in", batches, "--to", prefix}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "drain a missing bucket", Args: append([]string{"--drain", "--in", missingBucket + "/staging/", "--to", prefix}, s3...), Want: step.ExitUsage, Row: rowS3Access},
+		{Name: "drain a batch that is not json", Args: append([]string{"--drain", "--in", staged(t, prefix+"/bad-staging", "notjson.ndjson"), "--to", prefix + "/bad"}, s3...),
+			Want: step.ExitData, Row: rowNotBatch},
 		{Name: "unknown flag", Args: []string{"--in", batch, "--to", prefix, "--bucket", "x"}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "missing input file", Args: []string{"--in", batches + "/nope.ndjson", "--to", prefix}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "bad s3 timeout", Args: append([]string{"--in", batch, "--to", prefix, "--s3-timeout", "0s"}, s3...), Want: step.ExitUsage, Row: rowUsage},
@@ -58,6 +68,29 @@ func TestExitCodes(t *testing.T) {
 		{Name: "s3 down", Args: []string{"--in", batch, "--to", "s3://lake/raw", "--s3-endpoint", testenv.Refused(t),
 			"--s3-max-attempts", "1"}, Want: step.ExitRetryable, Row: rowS3Down},
 	})
+}
+
+// staged puts the batches of testdata (batch.ndjson if none is named)
+// under the S3 prefix uri, as fetch --stage would, and returns uri.
+func staged(t *testing.T, uri string, names ...string) string {
+	t.Helper()
+	if len(names) == 0 {
+		names = []string{"batch.ndjson"}
+	}
+	st, key, err := objstore.Open(t.Context(), uri, objstore.S3Config{Endpoint: testenv.S3(t).Endpoint, Region: testenv.S3(t).Region, PathStyle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(batches + "/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Put(t.Context(), key+"/"+name, bytes.NewReader(data), int64(len(data)), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return uri
 }
 
 // TestFrozenStore checks that land gives up on an S3 endpoint that takes

@@ -18,7 +18,11 @@
 #      on the same 115 MB of answers, interleaved, as ratios: see
 #      hack/bench-peers.sh, which installs the peers into the cache.
 #   6. index against its peers (a raw _bulk loader, the Python client's
-#      streaming_bulk) into the same node: hack/bench-peers-index.sh.
+#      streaming_bulk and parallel_bulk) into the same node, interleaved, as
+#      ratios: hack/bench-peers-index.sh.
+#   7. GET /v1/calendar against the bare Elasticsearch queries it sends, on
+#      1 000 000 observations in a services set of its own, interleaved, as
+#      ratios: hack/bench-api.sh (the first run loads the data set).
 #
 # The machines this runs on are shared, so each go benchmark runs
 # FAREPIPE_BENCH_COUNT times (default 5) and the target is checked against
@@ -27,8 +31,9 @@
 #
 # Settings: FAREPIPE_BENCH_COUNT, FAREPIPE_CACHE (the 1 GiB object is kept
 # in $FAREPIPE_CACHE/bench and reused), FAREPIPE_BENCH_SKIP_ES=1 and
-# FAREPIPE_BENCH_SKIP_RSS=1 and FAREPIPE_BENCH_SKIP_PEERS=1 to leave out
-# 3 (and 6), 4, or 5 and 6 (and the settings of hack/bench-peers*.sh).
+# FAREPIPE_BENCH_SKIP_RSS=1 and FAREPIPE_BENCH_SKIP_PEERS=1 and
+# FAREPIPE_BENCH_SKIP_API=1 to leave out 3 (and 6), 4, 5 and 6, or 7 (and
+# the settings of hack/bench-peers*.sh and hack/bench-api.sh).
 set -euo pipefail
 
 # shellcheck source=hack/lib.sh
@@ -75,6 +80,17 @@ metric() {
 				if (NR == 0) { print "n/a"; exit }
 				if (agg == "best") print v[NR]; else print v[int((NR + 1) / 2)]
 			}'
+}
+
+# comparison WHAT CMD... runs a comparison script, whose standard output
+# is its summary, adds that to the summary, and a line when the script
+# says a goal was missed or a check failed.
+comparison() {
+	local what=$1 rc=0 line
+	shift
+	"$@" >"$work/comparison.txt" || rc=$?
+	while IFS= read -r line; do summary+=("$line"); done <"$work/comparison.txt"
+	((rc == 0)) || { report "$what" "a goal MISSED or a check failed (exit $rc)"; failed=1; }
 }
 
 run_go_bench() { # run_go_bench OUT ARGS...: go test -bench, echoed and kept
@@ -153,20 +169,21 @@ fi
 
 if [[ "${FAREPIPE_BENCH_SKIP_PEERS:-}" != 1 ]]; then
 	log "== 5. transform against its peers, interleaved pairs"
-	peers_rc=0
-	hack/bench-peers.sh >"$work/peers.txt" || peers_rc=$?
-	while IFS= read -r line; do summary+=("$line"); done <"$work/peers.txt"
-	((peers_rc == 0)) || { report "transform against its peers" "a goal MISSED or a check failed (exit $peers_rc)"; failed=1; }
+	comparison "transform against its peers" hack/bench-peers.sh
 fi
 
 if [[ "${FAREPIPE_BENCH_SKIP_PEERS:-}" != 1 && "${FAREPIPE_BENCH_SKIP_ES:-}" != 1 ]]; then
 	log "== 6. index against its peers into the Elasticsearch node, interleaved pairs"
 	if hack/services.sh status >/dev/null 2>&1; then
-		hack/bench-peers-index.sh >"$work/peers-index.txt" || { report "index against its peers" "failed"; failed=1; }
-		while IFS= read -r line; do summary+=("$line"); done <"$work/peers-index.txt"
+		comparison "index against its peers" hack/bench-peers-index.sh
 	else
 		report "index against its peers" "skipped: the services are not running"
 	fi
+fi
+
+if [[ "${FAREPIPE_BENCH_SKIP_API:-}" != 1 ]]; then
+	log "== 7. GET /v1/calendar against its bare Elasticsearch queries, interleaved pairs"
+	comparison "calendar against its bare queries" hack/bench-api.sh
 fi
 
 printf '\nfarepipe benchmarks (%s, %s CPUs, %s, %s)\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \

@@ -24,14 +24,9 @@ import (
 
 // measure times the calendar runs of cfg against the loaded data set.
 func measure(ctx context.Context, es esapi.Transport, d *dataset, cfg config, out io.Writer, log *slog.Logger) error {
-	want := d.totals()
-	latest, changes, err := stored(ctx, es, cfg.Prefix)
+	latest, err := checkLoaded(ctx, es, d, cfg.Prefix)
 	if err != nil {
 		return err
-	}
-	if latest != want.Series || changes != want.ChangePoints {
-		return fmt.Errorf("%s-* holds %d latest documents and %d change points, want %d and %d: run load first",
-			cfg.Prefix, latest, changes, want.Series, want.ChangePoints)
 	}
 	base := cfg.API
 	where := "farepipe serve at " + base
@@ -112,6 +107,21 @@ func measure(ctx context.Context, es esapi.Transport, d *dataset, cfg config, ou
 	}
 	fmt.Fprintf(out, "measure: p99 latency goal %s met in all %d runs\n", ms(cfg.Goal), runs)
 	return nil
+}
+
+// checkLoaded checks that the prefix holds the loaded data set and returns
+// its count of latest documents.
+func checkLoaded(ctx context.Context, es esapi.Transport, d *dataset, prefix string) (int, error) {
+	want := d.totals()
+	latest, changes, err := stored(ctx, es, prefix)
+	if err != nil {
+		return 0, err
+	}
+	if latest != want.Series || changes != want.ChangePoints {
+		return 0, fmt.Errorf("%s-* holds %d latest documents and %d change points, want %d and %d: run load first",
+			prefix, latest, changes, want.Series, want.ChangePoints)
+	}
+	return latest, nil
 }
 
 // serveInProcess serves the API over the prefix on a loopback port, as

@@ -4,6 +4,7 @@
 //	go run ./hack/benchapi load    -es http://127.0.0.1:29200
 //	go run ./hack/benchapi measure -es http://127.0.0.1:29200
 //	go run ./hack/benchapi all     -es http://127.0.0.1:29200
+//	go run ./hack/benchapi compare -es http://127.0.0.1:29200
 //
 // load generates the observations deterministically (see dataset.go) and
 // indexes them through esindex.Indexer under -prefix, unless the prefix
@@ -12,8 +13,11 @@
 // (or uses -api), warms it up and times calendar requests for random
 // routes and the whole year of departure dates, one-way and round trip, at
 // each number of concurrent clients, with the shard request cache of the
-// latest index on and off. hack/bench-api.sh runs both against a separate
-// set of services.
+// latest index on and off. compare measures the cost of farepipe's layer:
+// interleaved pairs of runs of the API and of the bare Elasticsearch
+// queries it sends for the same calendars (see compare.go).
+// hack/bench-api.sh runs load and compare, and measure on request, against
+// a separate set of services.
 package main
 
 import (
@@ -52,18 +56,22 @@ type config struct {
 	Caches  []bool
 	Seed    uint64
 	Goal    time.Duration
+	// Pairs is the number of interleaved pairs of compare, and MaxRatio
+	// its goal: farepipe's median p50 below MaxRatio times the bare one's.
+	Pairs    int
+	MaxRatio float64
 	// CPUProfile, when set, receives a CPU profile of the measuring (the
 	// in-process API and the clients).
 	CPUProfile string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "usage: benchapi load|measure|all [flags]; benchapi load -h for the flags"
+	const usage = "usage: benchapi load|measure|all|compare [flags]; benchapi load -h for the flags"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return errors.New(usage)
 	}
 	mode := args[0]
-	if mode != "load" && mode != "measure" && mode != "all" {
+	if mode != "load" && mode != "measure" && mode != "all" && mode != "compare" {
 		return fmt.Errorf("unknown mode %q; %s", mode, usage)
 	}
 	cfg, err := parseFlags(mode, args[1:], stderr)
@@ -78,6 +86,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	es, err := newES(cfg.ESURL)
 	if err != nil {
 		return err
+	}
+	if mode == "compare" {
+		return compare(ctx, es, d, cfg, stdout, log)
 	}
 	if mode != "measure" {
 		if err := load(ctx, es, d, cfg.Prefix, stdout, log); err != nil {
@@ -108,12 +119,20 @@ func parseFlags(mode string, args []string, stderr io.Writer) (config, error) {
 	caches := fs.String("cache", "on,off", "states of the latest index's shard request cache to measure under")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the random choice of routes")
 	fs.DurationVar(&cfg.Goal, "goal", 50*time.Millisecond, "p99 latency goal")
+	fs.IntVar(&cfg.Pairs, "pairs", 5, "compare: interleaved pairs (farepipe, then the bare queries) per trip and number of clients")
+	fs.Float64Var(&cfg.MaxRatio, "max-ratio", 1.10, "compare: goal, farepipe's median p50 latency below this times the bare queries'")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the timed runs (API handler and clients) to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if mode == "compare" && cfg.API != "" {
+		return cfg, errors.New("-api: compare serves the API itself, to record the queries it sends")
+	}
+	if cfg.Pairs < 1 {
+		return cfg, fmt.Errorf("-pairs %d: want at least 1", cfg.Pairs)
 	}
 	if cfg.N < 1 {
 		return cfg, fmt.Errorf("-n %d: want at least 1", cfg.N)

@@ -120,6 +120,20 @@ func (c *caller) warm(ctx context.Context, trips []trip) error {
 
 // run measures one runSpec.
 func (c *caller) run(ctx context.Context, s runSpec) result {
+	return runClients(ctx, s, len(c.routes), func(ctx context.Context, i int, t trip, buf *bytes.Buffer) (int, error) {
+		return c.get(ctx, c.routes[i], t, buf)
+	})
+}
+
+// getFunc asks once for the calendar of route i (an index into the data
+// set's routes) and trip t, reads the whole answer into buf and checks it,
+// returning the bytes read.
+type getFunc func(ctx context.Context, i int, t trip, buf *bytes.Buffer) (int, error)
+
+// runClients measures one runSpec with get: s.Clients closed-loop clients
+// asking for random routes (of n) until s.N requests are sent. The same
+// seed gives the same routes in the same order to every get.
+func runClients(ctx context.Context, s runSpec, n int, get getFunc) result {
 	res := result{runSpec: s}
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -134,11 +148,11 @@ func (c *caller) run(ctx context.Context, s runSpec) result {
 			var errs int
 			var first error
 			for next.Add(1) <= int64(s.N) && ctx.Err() == nil {
-				r := c.routes[rng.IntN(len(c.routes))]
+				i := rng.IntN(n)
 				t0 := time.Now()
-				n, err := c.get(ctx, r, s.Trip, &buf)
+				got, err := get(ctx, i, s.Trip, &buf)
 				lat = append(lat, time.Since(t0))
-				nbytes += int64(n)
+				nbytes += int64(got)
 				if err != nil {
 					errs++
 					first = cmpErr(first, err)

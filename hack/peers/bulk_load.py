@@ -2,8 +2,9 @@
 hack/peers/bulk_bodies.py wrote to DIR back to back, WORKERS requests in
 flight, each body to <PREFIX><its index suffix>/_bulk. No deduplication,
 no reads, no retries: the node's ceiling for the documents farepipe
-writes. It prints the items written and exits 1 if any failed (the first
-failure to standard error)."""
+writes. It refreshes the indices at the end (as the index step does),
+prints the items written and exits 1 if any failed (the first failure to
+standard error)."""
 
 import glob
 import http.client
@@ -23,8 +24,16 @@ def main(url, prefix, directory, workers):
         jobs.append((f"/{prefix}{suffix}/_bulk?filter_path=errors,items.*.status,items.*.error", body))
     lock = threading.Lock()
     totals = {"ok": 0, "failed": 0}
+    errors = []  # a thread stops at the first request that fails
 
     def work():
+        try:
+            post_all()
+        except Exception as e:  # noqa: BLE001 -- reported by the main thread
+            with lock:
+                errors.append(repr(e))
+
+    def post_all():
         conn = http.client.HTTPConnection(u.hostname, u.port or 80)
         while True:
             with lock:
@@ -35,9 +44,12 @@ def main(url, prefix, directory, workers):
                 body = f.read()
             conn.request("POST", path, body, {"Content-Type": "application/x-ndjson"})
             resp = conn.getresponse()
-            answer = orjson.loads(resp.read())
+            raw = resp.read()
             if resp.status != 200:
-                raise SystemExit(f"POST {path}: HTTP {resp.status}")
+                with lock:
+                    errors.append(f"POST {path}: HTTP {resp.status}: {raw[:300]!r}")
+                return
+            answer = orjson.loads(raw)
             items = [r for item in answer["items"] for r in item.values()]
             bad = [r for r in items if r["status"] >= 300]
             with lock:
@@ -51,6 +63,14 @@ def main(url, prefix, directory, workers):
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        raise SystemExit(errors[0])
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80)
+    conn.request("POST", f"/{prefix}-*/_refresh")
+    resp = conn.getresponse()
+    resp.read()
+    if resp.status != 200:
+        raise SystemExit(f"POST /{prefix}-*/_refresh: HTTP {resp.status}")
     print(f"written={totals['ok']} failed={totals['failed']}")
     sys.exit(1 if totals["failed"] else 0)
 

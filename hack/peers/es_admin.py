@@ -12,6 +12,8 @@ hack/bench-peers-index.sh, over plain HTTP.
                            the very documents farepipe wrote
   delete PREFIX            deletes the indices <PREFIX>-* by name (the node
                            refuses wildcard deletes) and the two templates
+  cpu                      prints the CPU milliseconds the node's process has
+                           used
 """
 
 import json
@@ -64,9 +66,14 @@ def delete(es, prefix):
         call(f"{es}/_index_template/{prefix}-{kind}", "DELETE", missing_ok=True)
 
 
+def cpu(es):
+    nodes = call(f"{es}/_nodes/_local/stats/process")["nodes"]
+    print(next(iter(nodes.values()))["process"]["cpu"]["total_in_millis"])
+
+
 def main(es, command, *args):
     es = es.rstrip("/")
-    {"clone-templates": clone_templates, "count": count, "dump": dump, "delete": delete}[command](es, *args)
+    {"clone-templates": clone_templates, "count": count, "dump": dump, "delete": delete, "cpu": cpu}[command](es, *args)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""es_streaming_bulk.py URL PREFIX DUMP CHUNK: what a user of the official
-Python client writes to load documents: every document of DUMP
+"""es_streaming_bulk.py URL PREFIX DUMP CHUNK [THREADS]: what a user of the
+official Python client writes to load documents: every document of DUMP
 (hack/peers/es_admin.py dump: the documents the index step wrote) created
-under its id in <PREFIX><its index suffix>, through
-elasticsearch.helpers.streaming_bulk in chunks of CHUNK actions. No
-deduplication against what is stored, no reads; the documents come made.
-It prints the items written and exits 1 if any failed."""
+under its id in <PREFIX><its index suffix>, in chunks of CHUNK actions,
+through elasticsearch.helpers.streaming_bulk, or helpers.parallel_bulk
+with THREADS threads when THREADS is given. No deduplication against what
+is stored, no reads; the documents come made. It refreshes the indices at
+the end (as the index step does), prints the items written and exits 1 if
+any failed."""
 
 import sys
 
@@ -19,11 +21,16 @@ def actions(prefix, dump):
             yield {"_op_type": "create", "_index": prefix + d["index"], "_id": d["id"], "_source": d["source"]}
 
 
-def main(url, prefix, dump, chunk):
+def main(url, prefix, dump, chunk, threads=None):
     es = Elasticsearch(url, request_timeout=60)
+    if threads is None:
+        results = helpers.streaming_bulk(es, actions(prefix, dump), chunk_size=int(chunk),
+                                         max_chunk_bytes=5 << 20, raise_on_error=False)
+    else:
+        results = helpers.parallel_bulk(es, actions(prefix, dump), thread_count=int(threads), chunk_size=int(chunk),
+                                        max_chunk_bytes=5 << 20, raise_on_error=False)
     ok = failed = 0
-    for good, item in helpers.streaming_bulk(es, actions(prefix, dump), chunk_size=int(chunk),
-                                             max_chunk_bytes=5 << 20, raise_on_error=False):
+    for good, item in results:
         if good:
             ok += 1
         else:

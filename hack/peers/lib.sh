@@ -2,9 +2,10 @@
 # shellcheck disable=SC2034 # the settings are used by the scripts that source this file
 # shellcheck disable=SC2154 # work, metric and CORE are set by the scripts that source this file
 # peers/lib.sh holds what hack/bench-peers.sh and hack/bench-peers-index.sh
-# share: the pinned peers, the raw batch they all read, and the timing of
-# one run. Source it after hack/lib.sh; it defines variables and functions
-# only. The callers set work (a scratch directory), CORE and metric.
+# share: the pinned peers, the raw batch they all read, the timing of
+# one run and the check of a goal. Source it after hack/lib.sh; it defines
+# variables and functions only. The callers set work (a scratch
+# directory), CORE and metric.
 
 ORJSON_VERSION="3.13.0"
 DUCKDB_VERSION="2.0.1"
@@ -109,3 +110,14 @@ stats() {
 
 # median prints the median of the numbers on standard input.
 median() { stats | cut -d' ' -f1; }
+
+# goal_verdict STATS GOAL sets verdict to whether the median of STATS (as
+# stats prints it) reaches GOAL (a ratio), and failed to 1 when it does not.
+goal_verdict() {
+	if awk -v r="${1%% *}" -v g="$2" 'BEGIN { exit !(r >= g) }'; then
+		verdict="goal >= ${2}x met"
+	else
+		verdict="goal >= ${2}x MISSED"
+		failed=1
+	fi
+}

@@ -8,15 +8,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/farepipe/farepipe/internal/fetch"
 	"github.com/farepipe/farepipe/internal/ndjson"
 	"github.com/farepipe/farepipe/internal/raw"
+	"github.com/farepipe/farepipe/internal/testenv"
 )
 
 // shardRoutes and shardDays make the plan of the sharded collect: 2
@@ -239,4 +245,204 @@ func (s *suite) searchesIn(uri string) []string {
 		keys = append(keys, env.Search.Key())
 	}
 	return keys
+}
+
+// slowAmadeus is an Amadeus API on the node's address that answers every
+// search after delay with a recorded answer and counts the searches asked,
+// by origin, destination and departure date.
+type slowAmadeus struct {
+	url   string
+	mu    sync.Mutex
+	asked map[string]int
+}
+
+func startSlowAmadeus(t *testing.T, delay time.Duration) *slowAmadeus {
+	t.Helper()
+	body, err := os.ReadFile("../internal/amadeus/testdata/answers/icn-nrt-adults-1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &slowAmadeus{asked: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/security/oauth2/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"token_type":"Bearer","access_token":"e2e-token","expires_in":1799}`))
+	})
+	mux.HandleFunc("GET /v2/shopping/flight-offers", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		a.mu.Lock()
+		a.asked[q.Get("originLocationCode")+"-"+q.Get("destinationLocationCode")+" "+q.Get("departureDate")]++
+		a.mu.Unlock()
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.amadeus+json")
+		w.Write(body)
+	})
+	ln, err := net.Listen("tcp", nodeIP+":0")
+	if err != nil {
+		t.Fatalf("listening on the node's address %s: %v", nodeIP, err)
+	}
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	a.url = "http://" + ln.Addr().String()
+	return a
+}
+
+// take returns the searches asked since the last take, and forgets them.
+func (a *slowAmadeus) take() map[string]int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	asked := a.asked
+	a.asked = map[string]int{}
+	return asked
+}
+
+// nodeIP is the address pods reach the host on (hack/cluster.sh NODE_IP).
+const nodeIP = "10.99.0.1"
+
+// useSlowAmadeus points the fetch pods at a: the Amadeus URL in
+// farepipe-config and client credentials in the Secret farepipe-amadeus,
+// both put back when the test ends.
+func (s *suite) useSlowAmadeus(a *slowAmadeus) {
+	s.t.Helper()
+	s.run("kubectl", "-n", namespace, "patch", "configmap", "farepipe-config", "--type", "merge",
+		"-p", `{"data":{"FAREPIPE_AMADEUS_URL":"`+a.url+`"}}`)
+	s.t.Cleanup(func() {
+		exec.Command("kubectl", "-n", namespace, "patch", "configmap", "farepipe-config", "--type", "json",
+			"-p", `[{"op":"remove","path":"/data/FAREPIPE_AMADEUS_URL"}]`).Run()
+	})
+	if exec.Command("kubectl", "-n", namespace, "get", "secret", "farepipe-amadeus").Run() == nil {
+		s.t.Fatal("a Secret farepipe-amadeus exists already: the test would replace real credentials")
+	}
+	s.run("kubectl", "-n", namespace, "create", "secret", "generic", "farepipe-amadeus",
+		"--from-literal=client-id=e2e-client", "--from-literal=client-secret=e2e-secret")
+	s.t.Cleanup(func() {
+		exec.Command("kubectl", "-n", namespace, "delete", "secret", "farepipe-amadeus").Run()
+	})
+}
+
+// searchesUnder counts the answers, by origin, destination and departure
+// date, of the objects with at least one byte under prefix.
+func (s *suite) searchesUnder(prefix string) map[string]int {
+	s.t.Helper()
+	n := map[string]int{}
+	for info, err := range s.store.List(context.Background(), prefix) {
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if info.Size == 0 {
+			continue
+		}
+		for _, key := range s.searchesIn("s3://" + s.s3.Bucket + "/" + info.Key) {
+			n[key]++
+		}
+	}
+	return n
+}
+
+// TestKilledShardResumesWhereItStopped: Given a provider that answers a
+// search a second, When a 2-shard collect stores its answers every 2
+// searches and shard 0's fetch pod is deleted once it stored a part, Then
+// the parts it stored stay in its staging prefix. When the workflow is
+// resubmitted (or retried) within its ttl, Then shard 0 asks only the
+// searches whose answers were not stored, shard 1 asks nothing, the parts
+// are drained, and every search of the plan is landed exactly once.
+func TestKilledShardResumesWhereItStopped(t *testing.T) {
+	s := newSuite(t)
+	amadeus := startSlowAmadeus(t, time.Second)
+	s.useSlowAmadeus(amadeus)
+	const days = 16
+	at := time.Now().UTC().Truncate(time.Second)
+	// A departure window of this run's own, so no checkpoint of an
+	// earlier run holds its searches.
+	from := at.AddDate(0, 2, int(at.Unix()%200))
+	prefix := testenv.Unique(t, "resume")
+	params := []string{"provider=amadeus", "routes=ICN-NRT,ICN-KIX", "days=" + strconv.Itoa(days),
+		"from=" + from.Format("2006-01-02"), "shards=2", "ttl=2h", "part-searches=2", "prefix=" + prefix}
+	plan := map[string]bool{}
+	for _, route := range []string{"ICN-NRT", "ICN-KIX"} {
+		for d := range days {
+			plan[route+" "+from.AddDate(0, 0, d).Format("2006-01-02")] = true
+		}
+	}
+	staging := "staging/farepipe-collect/shard-0-of-2/"
+	before := len(s.searchesUnder(staging)) // what earlier runs left there
+
+	args := []string{"-n", namespace, "submit", "--from", "workflowtemplate/farepipe-collect", "-o", "name"}
+	for _, p := range params {
+		args = append(args, "-p", p)
+	}
+	name := strings.TrimSpace(s.run(s.argo, args...))
+	s.eventually("shard 0 stores a part", 3*time.Minute, func() bool { return len(s.searchesUnder(staging)) > before })
+	pod := s.fetchPodOf(name, 0)
+	s.run("kubectl", "-n", namespace, "delete", "pod", pod, "--grace-period=0", "--force", "--wait=false")
+	exec.Command(s.argo, "-n", namespace, "wait", name).Run()
+	first := s.get(name)
+	stored := s.searchesUnder(staging)
+	for k, n := range s.searchesUnder(prefix + "/raw/") {
+		stored[k] += n
+	}
+	asked := amadeus.take()
+	t.Logf("first run %s: %s; %d searches asked, %d stored", name, first.Status.Phase, len(asked), len(stored))
+	if len(stored) >= len(plan) {
+		t.Fatalf("the killed run stored all %d searches: the pod was deleted too late to prove a resume", len(stored))
+	}
+
+	if first.Status.Phase != "Succeeded" {
+		out := strings.TrimSpace(s.run(s.argo, "-n", namespace, "resubmit", name, "--wait", "-o", "name"))
+		again := s.get(out[strings.LastIndex(out, "\n")+1:])
+		if again.Status.Phase != "Succeeded" {
+			t.Fatalf("resubmitted %s: %s %s", again.Metadata.Name, again.Status.Phase, again.Status.Message)
+		}
+	}
+	resumed := amadeus.take()
+	if len(resumed) == 0 {
+		t.Errorf("the rerun asked nothing; want the searches the killed pod had not stored")
+	}
+	for k, n := range resumed {
+		switch {
+		case stored[k] > 0:
+			t.Errorf("the rerun asked %s again, whose answer the killed run had stored", k)
+		case n != 1:
+			t.Errorf("the rerun asked %s %d times, want once", k, n)
+		}
+	}
+	landed := s.searchesUnder(prefix + "/raw/")
+	for k := range plan {
+		if landed[k] != 1 {
+			t.Errorf("search %s landed %d times, want once", k, landed[k])
+		}
+	}
+	if left := s.searchesUnder(staging); len(left) != 0 {
+		t.Errorf("%d answers still wait under %s after the rerun drained it", len(left), staging)
+	}
+}
+
+// fetchPodOf returns the pod of workflow name fetching shard i.
+func (s *suite) fetchPodOf(name string, i int) string {
+	s.t.Helper()
+	var pods struct {
+		Items []struct {
+			Metadata struct {
+				Name        string            `json:"name"`
+				Annotations map[string]string `json:"annotations"`
+			} `json:"metadata"`
+		} `json:"items"`
+	}
+	out := s.run("kubectl", "-n", namespace, "get", "pods", "-l", "workflows.argoproj.io/workflow="+name, "-o", "json")
+	if err := json.Unmarshal([]byte(out), &pods); err != nil {
+		s.t.Fatal(err)
+	}
+	for _, p := range pods.Items {
+		node := p.Metadata.Annotations["workflows.argoproj.io/node-name"]
+		if strings.Contains(node, fmt.Sprintf("(%d:%d)", i, i)) && strings.HasSuffix(node, "fetch-routes") {
+			return p.Metadata.Name
+		}
+	}
+	s.t.Fatalf("workflow %s has no fetch pod of shard %d", name, i)
+	return ""
 }

@@ -44,7 +44,7 @@ func TestExitCodes(t *testing.T) {
 	missingBucket := "s3://missing-" + u[len(u)-12:] + "/raw"
 	steptest.ExitCodes(t, app, []steptest.Case{
 		{Name: "landed", Args: append([]string{"--in", batch, "--to", prefix + "/ok"}, s3...), Want: step.ExitOK, Row: rowLanded},
-		{Name: "drained", Args: append([]string{"--drain", "--in", staged(t, prefix + "/staging"), "--to", prefix + "/drained"}, s3...), Want: step.ExitOK, Row: rowDrained},
+		{Name: "drained", Args: append([]string{"--drain", "--in", staged(t, prefix+"/staging"), "--to", prefix + "/drained"}, s3...), Want: step.ExitOK, Row: rowDrained},
 		{Name: "nothing to drain", Args: append([]string{"--drain", "--in", prefix + "/empty/", "--to", prefix + "/drained"}, s3...), Want: step.ExitOK, Row: rowDrained},
 		{Name: "no destination", Args: []string{"--in", batch}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "drain a local path", Args: []string{"--drain", "--in", batches, "--to", prefix}, Want: step.ExitUsage, Row: rowUsage},

@@ -124,7 +124,6 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	out := newOutput(cfg, ck)
 	defer out.discard()
 	sum, err := search(ctx, cfg, ck, out)
-	sum.Parts = len(out.keys)
 	if err != nil {
 		return sum, err
 	}

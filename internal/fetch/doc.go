@@ -3,4 +3,16 @@
 // fresher than a TTL, stopping cleanly when the provider's request budget
 // is spent, and writing each answer as one envelope line in plan order, so
 // the same answers always make the same bytes.
+//
+// # Resuming
+//
+// With Config.OutPrefix a run stores its answers as it goes, in parts
+// named by their content, and keeps this promise whatever retries,
+// resubmits and kills happen: a search is marked answered in the
+// checkpoint only once the part holding its answer is stored; every part
+// stored ends in raw/ exactly once when land drains the prefix
+// (land.Lander.Drain); and a run stopped at any point and run again
+// within the TTL asks only the searches whose answers were not stored.
+// TestResumeInvariant checks it on generated plans, part sizes, kills and
+// store failures.
 package fetch

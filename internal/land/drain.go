@@ -13,9 +13,9 @@ import (
 // its batch landed at.
 const MetaLanded = "landed"
 
-// Drain lands every batch under prefix (a folder: a slash is added) of src into dst, in key order,
-// numbered as parts 0, 1, ... (m.Part is ignored), and empties each one
-// once it has landed. It is how a staging prefix that fetch writes parts
+// Drain lands every batch under prefix (a folder: a slash is added) of
+// src into dst, in key order, numbered as parts 0, 1, ... (m.Part is
+// ignored), and empties each one once it has landed. It is how a staging prefix that fetch writes parts
 // to (fetch.Config.OutPrefix) is taken to raw/: the objects named
 // *.ndjson.gz or *.ndjson with at least one byte; an empty object is one
 // already drained. A batch that is already landed is skipped as Land

@@ -355,7 +355,7 @@ func TestKilledShardResumesWhereItStopped(t *testing.T) {
 	s := newSuite(t)
 	amadeus := startSlowAmadeus(t, time.Second)
 	s.useSlowAmadeus(amadeus)
-	const days = 16
+	const days = 30 // about 30 searches a shard, 15 s at 2 a second
 	at := time.Now().UTC().Truncate(time.Second)
 	// A departure window of this run's own, so no checkpoint of an
 	// earlier run holds its searches.

@@ -26,6 +26,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=hack/lib.sh
 source hack/lib.sh
 
+# The monitoring test runs Prometheus (Debian's package) against the stack.
+ensure_cmds prometheus:prometheus
+
 # The ports of the e2e services, on 127.0.0.1 and, through the cluster's
 # forwarders, on the node address; e2e/overlay names them too.
 E2E_S3_PORT=39000

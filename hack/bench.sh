@@ -59,7 +59,8 @@ summary=()
 report() { summary+=("$(printf '%-44s %s' "$1" "$2")"); }
 check() { # check NAME VALUE OP TARGET UNIT
 	local name=$1 value=$2 op=$3 target=$4 unit=$5 verdict
-	if awk -v v="$value" -v t="$target" -v op="$op" 'BEGIN { exit !(op == ">=" ? v >= t : v < t) }'; then
+	if [[ "$value" =~ ^[0-9]+(\.[0-9]+)?$ ]] &&
+		awk -v v="$value" -v t="$target" -v op="$op" 'BEGIN { exit !(op == ">=" ? v >= t : v < t) }'; then
 		verdict="ok"
 	else
 		verdict="MISSED"
@@ -93,11 +94,14 @@ comparison() {
 	((rc == 0)) || { report "$what" "a goal MISSED or a check failed (exit $rc)"; failed=1; }
 }
 
-run_go_bench() { # run_go_bench OUT ARGS...: go test -bench, echoed and kept
+run_go_bench() { # run_go_bench OUT ARGS...: go test -bench, echoed and kept; a failure is reported, and the sections after it still run
 	local out=$1
 	shift
 	log "+ $*"
-	"$@" | tee "$out" >&2
+	if ! "$@" | tee "$out" >&2; then
+		report "go test ${*: -1}" "FAILED: $(grep -m1 -E '^\s+\S+_test\.go:[0-9]+:' "$out" | sed 's/^[[:space:]]*//' || true)"
+		failed=1
+	fi
 }
 
 log "== 1. transform, one core (GOMAXPROCS=1, -count $COUNT)"

@@ -21,7 +21,8 @@ import (
 // 127.0.0.1 that speaks just enough of the API for Indexer.Index and
 // answers at once, so that a benchmark measures the client's side alone.
 // It knows no index template (GET 404, PUT acknowledged), no document
-// (every _mget id is not found), and creates every bulk item (201). It is
+// (every _mget id and the retention floor are not found), and creates
+// every bulk item (201). It is
 // no substitute for the real node in tests of behaviour.
 //
 // It runs in a process of its own (this test binary again, see TestMain),
@@ -135,6 +136,9 @@ func (es *instantES) serve(w http.ResponseWriter, r *http.Request) {
 		es.mget(w, r, strings.TrimPrefix(strings.TrimSuffix(path, "/_mget"), "/"))
 	case (r.Method == http.MethodPost || r.Method == http.MethodPut) && strings.HasSuffix(path, "/_bulk"):
 		es.bulk(w, r)
+	case r.Method == http.MethodGet && strings.Contains(path, "-meta/_doc/"): // no retention floor
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"found":false}`)
 	case strings.HasSuffix(path, "/_refresh"):
 		io.WriteString(w, `{"_shards":{"total":1,"successful":1,"failed":0}}`)
 	default:

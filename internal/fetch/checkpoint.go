@@ -17,9 +17,12 @@ import (
 // fresh.
 //
 // A search is in Searches only once the object holding its answer is
-// stored. Staged holds, by part key, the searches of a part that was
-// about to be stored when the checkpoint was saved: the next run looks the
-// part up and marks them answered if it is there, else forgets them.
+// stored. Staged holds, by part key, the searches of each part stored or
+// about to be stored under a staging prefix and not yet drained by land:
+// the next run looks each part up, marks its searches answered if it is
+// there, and keeps it while it waits (not yet emptied by land). A search
+// of a part that waits is not asked again, whatever the TTL: its answer
+// will be landed.
 type Checkpoint struct {
 	Searches map[string]time.Time            `json:"searches"`
 	Staged   map[string]map[string]time.Time `json:"staged,omitempty"`
@@ -37,18 +40,19 @@ func (c *Checkpoint) Stage(key string, searches map[string]time.Time) {
 	c.Staged[key] = searches
 }
 
-// Unstage forgets the staged part under key.
-func (c *Checkpoint) Unstage(key string) { delete(c.Staged, key) }
-
-// settle marks answered the searches of each staged part that st holds
-// and forgets the staged parts.
+// settle marks answered the searches of each staged part that st holds,
+// keeps the parts that still wait to be landed and forgets the others:
+// those never stored, and those land emptied.
 func (c *Checkpoint) settle(ctx context.Context, st objstore.Store) error {
 	for key, searches := range c.Staged {
-		_, err := st.Stat(ctx, key)
+		info, err := st.Stat(ctx, key)
 		switch {
 		case err == nil:
 			for k, t := range searches {
 				c.Mark(k, t)
+			}
+			if info.Size > 0 {
+				continue // waits to be landed
 			}
 		case !errors.Is(err, objstore.ErrNotExist):
 			return fmt.Errorf("looking up staged part %s: %w", st.URI(key), err)
@@ -56,6 +60,16 @@ func (c *Checkpoint) settle(ctx context.Context, st objstore.Store) error {
 		delete(c.Staged, key)
 	}
 	return nil
+}
+
+// waiting reports whether key's answer is in a staged part.
+func (c *Checkpoint) waiting(key string) bool {
+	for _, searches := range c.Staged {
+		if _, ok := searches[key]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // ReadCheckpoint decodes a checkpoint. One that is not a checkpoint's
@@ -83,13 +97,17 @@ func (c *Checkpoint) Write(w io.Writer) error {
 	return enc.Encode(c)
 }
 
-// Fresh reports whether key was answered within ttl before now.
+// Fresh reports whether key was answered within ttl before now, or its
+// answer waits in a staged part.
 func (c *Checkpoint) Fresh(key string, now time.Time, ttl time.Duration) bool {
-	if c == nil || ttl <= 0 {
+	if c == nil {
 		return false
 	}
+	if c.waiting(key) {
+		return true
+	}
 	at, ok := c.Searches[key]
-	return ok && now.Sub(at) < ttl
+	return ttl > 0 && ok && now.Sub(at) < ttl
 }
 
 // Mark records that key was answered at t.

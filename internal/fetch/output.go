@@ -137,7 +137,6 @@ func (o *output) flush(ctx context.Context) error {
 		if err := p.spool.PutTo(ctx, o.cfg.Out, key, meta); err != nil {
 			return err
 		}
-		o.ck.Unstage(key)
 		o.keys = append(o.keys, key)
 	}
 	for k, t := range marks {

@@ -22,7 +22,8 @@
 // listed by its directory's kustomization.yaml. A fetch fanned out with
 // --shard INDEX/COUNT takes COUNT from a withSequence count of the same
 // spec, INDEX from the item (not a literal), and has INDEX in its
-// --checkpoint key, so each shard keeps a checkpoint of its own. A
+// --checkpoint key and --stage prefix, so each shard keeps a checkpoint
+// and staged parts of its own. A
 // Deployment has both probes, requests and a memory limit, and a
 // non-root, read-only, seccomp-confined container.
 //

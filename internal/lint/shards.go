@@ -11,7 +11,8 @@ import (
 // pods, so COUNT must be the count of a withSequence of the same spec
 // (otherwise the pods and the slices disagree, and some searches are
 // fetched twice or never), INDEX must vary from pod to pod, and its
-// --checkpoint key must name INDEX, so that each shard keeps its own.
+// --checkpoint key and --stage prefix must name INDEX, so that each shard
+// keeps its own (a shard's rerun skips what its staged parts hold).
 func (l *linter) checkShards(d *doc, spec *wfv1.WorkflowSpec, path []any) {
 	counts := map[string]bool{}
 	for _, t := range spec.Templates {
@@ -51,8 +52,10 @@ func (l *linter) checkShards(d *doc, spec *wfv1.WorkflowSpec, path []any) {
 			l.report(d, at(d.node, append(ap, j)...), "template %q: --shard index %s is the same in every pod: take it from the withSequence item", t.Name, index)
 			continue
 		}
-		if k, ck := flagValue(args, "checkpoint"); k >= 0 && !strings.Contains(ck, index) {
-			l.report(d, at(d.node, append(ap, k)...), "template %q: --checkpoint %s is shared by the shards: put the shard index %s in its key", t.Name, ck, index)
+		for _, f := range []string{"checkpoint", "stage"} {
+			if k, v := flagValue(args, f); k >= 0 && !strings.Contains(v, index) {
+				l.report(d, at(d.node, append(ap, k)...), "template %q: --%s %s is shared by the shards: put the shard index %s in it", t.Name, f, v, index)
+			}
 		}
 	}
 }

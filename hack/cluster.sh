@@ -29,8 +29,6 @@ CL_SRC="$FP_ROOT/hack/cluster"
 # Pinned versions. The Go modules that build them are under hack/cluster/build.
 K8S_VERSION="v1.32.2"
 ETCD_VERSION="v3.5.16"
-ARGO_WF_VERSION="v3.7.18"
-ARGO_EVENTS_VERSION="v1.9.11"
 PAUSE_IMAGE="registry.k8s.io/pause:3.10"
 EXECUTOR_IMAGE="quay.io/argoproj/argoexec:$ARGO_WF_VERSION"
 WF_CONTROLLER_IMAGE="quay.io/argoproj/workflow-controller:$ARGO_WF_VERSION"

@@ -18,8 +18,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CL_SRC="$FP_ROOT/hack/cluster"
-ARGO_WF_VERSION="v3.7.18"
-ARGO_EVENTS_VERSION="v1.9.11"
 MINIO_IMAGE="${FAREPIPE_KIND_MINIO_IMAGE:-quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z}"
 ES_IMAGE="${FAREPIPE_KIND_ES_IMAGE:-docker.elastic.co/elasticsearch/elasticsearch:$ES_VERSION}"
 CLUSTER="${FAREPIPE_KIND_NAME:-farepipe}"

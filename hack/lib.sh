@@ -33,6 +33,10 @@ FP_S3_SECRET_KEY=""
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 ES_VERSION="8.19.21"
 ELASTICMQ_VERSION="1.6.11"
+# Argo, for cluster.sh (built from its Go modules, hack/cluster/build) and
+# kind.sh (its released manifests and images).
+ARGO_WF_VERSION="v3.7.18"
+ARGO_EVENTS_VERSION="v1.9.11"
 MVN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 
 MINIO_BIN="$FP_CACHE/bin/minio-$MINIO_VERSION/minio"

@@ -22,3 +22,7 @@ fi
 eval "$env_lines"
 
 go test -count=1 "$@" ./...
+# The index benchmarks that need no real node run once, so a change that
+# breaks them (or the instant server they run against) shows here, not at
+# the next make bench.
+go test -count=1 -run '^$' -bench 'InstantServer|Encode' -benchtime 1x ./internal/esindex

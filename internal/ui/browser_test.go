@@ -244,6 +244,25 @@ func TestCalendarPageInChromium(t *testing.T) {
 		}
 	})
 
+	t.Run("an empty month says which option has fares", func(t *testing.T) {
+		oneWay := strings.Replace(calPath, "&duration=3", "&oneWay=true", 1)
+		var empty api.CalendarDocument
+		if code := getJSON(t, srv.URL+oneWay, &empty); code != 200 || len(empty.Data) != 0 || empty.Meta.Hint == "" {
+			t.Fatalf("GET %s: %d, %d dates, hint %q; want none and a hint", oneWay, code, len(empty.Data), empty.Meta.Hint)
+		}
+		b.find(`input[name="trip"][value="oneway"]`).click()
+		b.find("#submit").click()
+		b.waitFor("the empty month", `return document.getElementById('result').dataset.state === 'done' &&
+			document.getElementById('summary').textContent.startsWith('No fares')`, 15*time.Second)
+		if got := b.find("#summary").text(); !strings.Contains(strings.ToLower(got), strings.ToLower(empty.Meta.Hint)) {
+			t.Errorf("summary %q does not give the API's hint %q", got, empty.Meta.Hint)
+		}
+		b.find(`input[name="trip"][value="round"]`).click()
+		b.find("#submit").click()
+		b.waitFor("the month again", `return document.getElementById('result').dataset.state === 'done' &&
+			!document.getElementById('summary').textContent.startsWith('No fares')`, 15*time.Second)
+	})
+
 	t.Run("a phone-sized screen", func(t *testing.T) {
 		b.setWindowSize(390, 844)
 		b.waitFor("the window to be 390 px wide", `return window.innerWidth === 390`, 5*time.Second)

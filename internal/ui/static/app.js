@@ -146,7 +146,11 @@ function showMonth(s, doc) {
   const {cheapest, low, high} = renderMonth($('days'), s.month, entries, pick);
   const {days} = monthRange(s.month);
   if (entries.length === 0) {
-    $('summary').textContent = 'No fares stored for these dates. farepipe may not collect this route, month or stay.';
+    // The API's hint names the one change of an option that finds fares.
+    const hint = doc.meta.hint;
+    $('summary').textContent = hint
+      ? `No fares stored for these dates: ${hint}.`
+      : 'No fares stored for these dates. farepipe may not collect this route, month or stay.';
     $('legend').hidden = true;
   } else {
     const when = cheapest.map(e => fmt.shortDate(e.departureDate)).join(', ');

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/step"
 )
 
@@ -104,9 +105,9 @@ func repair(c *cli.Context) error {
 			verb, sum.Repaired, sum.Series, sum.Dropped, sum.Deleted, sum.Orphans)
 	}
 	if sum.WritesFailed > 0 {
-		return step.Retryable(fmt.Errorf("%d writes could not be done yet; they are pending in their latest documents: "+
+		return fault.Retryablef("%d writes could not be done yet; they are pending in their latest documents: "+
 			"run again with --series %s to finish them (indexing those series finishes them too)",
-			sum.WritesFailed, strings.Join(sum.Unfinished, ",")))
+			sum.WritesFailed, strings.Join(sum.Unfinished, ","))
 	}
 	return nil
 }

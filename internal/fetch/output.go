@@ -45,7 +45,6 @@ type output struct {
 
 	part  *part                // being written; nil between parts
 	marks map[string]time.Time // the answered searches of part
-	lines int                  // envelopes in all parts
 	bytes int64                // uncompressed bytes of all parts
 	keys  []string             // parts stored
 }
@@ -114,7 +113,6 @@ func (o *output) flush(ctx context.Context) error {
 	if err := p.w.Close(); err != nil {
 		return fmt.Errorf("closing batch: %w", err)
 	}
-	o.lines += p.w.Lines()
 	o.bytes += p.w.Bytes()
 	marks := o.marks
 	o.marks = map[string]time.Time{}

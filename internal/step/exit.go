@@ -27,12 +27,6 @@ func Usage(err error) error { return fault.New(fault.Config, err) }
 // Usagef formats a usage error.
 func Usagef(format string, a ...any) error { return Usage(fmt.Errorf(format, a...)) }
 
-// Data marks err as a permanent data error (exit 3).
-func Data(err error) error { return fault.New(fault.Data, err) }
-
-// Retryable marks err as worth retrying (exit 1).
-func Retryable(err error) error { return fault.New(fault.Retryable, err) }
-
 // classCodes are the exit codes of the classes of fault.
 var classCodes = map[fault.Class]int{
 	fault.Retryable: ExitRetryable,
@@ -61,8 +55,8 @@ var dataErrors = []error{
 //     outcome of a run that tried several things: ExitRetryable when any
 //     of them is retryable (running again may fix it), else ExitUsage
 //     when any is a usage error, else ExitData;
-//   - a class of fault (fault.Config, fault.Data, fault.Retryable, as
-//     Usage, Data and Retryable mark them): its code;
+//   - a class of fault (fault.Config, fault.Data, fault.Retryable; Usage
+//     marks fault.Config): its code;
 //   - one of configErrors (objstore.ErrAccess: access denied, bad
 //     credentials, no such bucket): ExitUsage;
 //   - one of dataErrors (objstore.ErrNotExist, objstore.ErrRejected, an

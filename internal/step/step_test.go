@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/farepipe/farepipe/internal/esindex"
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/land"
 	"github.com/farepipe/farepipe/internal/objstore"
 )
@@ -26,9 +27,9 @@ func TestExitCode(t *testing.T) {
 		{"unmarked", plain, ExitRetryable},
 		{"usage", Usage(plain), ExitUsage},
 		{"usagef", Usagef("--x %q: bad", "y"), ExitUsage},
-		{"data", Data(plain), ExitData},
-		{"retryable", Retryable(plain), ExitRetryable},
-		{"wrapped data", fmt.Errorf("transforming: %w", Data(plain)), ExitData},
+		{"data", fault.New(fault.Data, plain), ExitData},
+		{"retryable", fault.New(fault.Retryable, plain), ExitRetryable},
+		{"wrapped data", fmt.Errorf("transforming: %w", fault.New(fault.Data, plain)), ExitData},
 		{"timeout", fmt.Errorf("getting s3://b/k: %w", os.ErrDeadlineExceeded), ExitRetryable},
 		{"cancelled", context.Canceled, ExitRetryable},
 		{"s3 access", fmt.Errorf("putting s3://b/k: %w", objstore.ErrAccess), ExitUsage},
@@ -40,23 +41,23 @@ func TestExitCode(t *testing.T) {
 		{"es 503", fmt.Errorf("bulk: %w", &esindex.StatusError{Status: 503}), ExitRetryable},
 		{"es 429", &esindex.StatusError{Status: 429}, ExitRetryable},
 		{"es 400", fmt.Errorf("putting template: %w", &esindex.StatusError{Status: 400}), ExitData},
-		{"mark wins", Retryable(fmt.Errorf("x: %w", objstore.ErrRejected)), ExitRetryable},
+		{"mark wins", fault.New(fault.Retryable, fmt.Errorf("x: %w", objstore.ErrRejected)), ExitRetryable},
 		{"config before data", errors.Join(objstore.ErrNotExist, objstore.ErrAccess), ExitUsage},
-		{"joined: retryable wins", errors.Join(Data(plain), plain), ExitRetryable},
+		{"joined: retryable wins", errors.Join(fault.New(fault.Data, plain), plain), ExitRetryable},
 		{"joined: retryable wins, wrapped", fmt.Errorf("2 objects: %w", errors.Join(plain, Usage(plain))), ExitRetryable},
-		{"joined: usage before data", errors.Join(Data(plain), Usage(plain), land.ErrEmpty), ExitUsage},
-		{"joined: all data", errors.Join(Data(plain), objstore.ErrNotExist), ExitData},
-		{"joined under a class", Data(errors.Join(plain, Retryable(plain))), ExitData},
+		{"joined: usage before data", errors.Join(fault.New(fault.Data, plain), Usage(plain), land.ErrEmpty), ExitUsage},
+		{"joined: all data", errors.Join(fault.New(fault.Data, plain), objstore.ErrNotExist), ExitData},
+		{"joined under a class", fault.New(fault.Data, errors.Join(plain, fault.New(fault.Retryable, plain))), ExitData},
 	}
 	for _, tt := range tests {
 		if got := ExitCode(tt.err); got != tt.want {
 			t.Errorf("%s: ExitCode(%v) = %d, want %d", tt.name, tt.err, got, tt.want)
 		}
 	}
-	if Usage(nil) != nil || Data(nil) != nil {
+	if Usage(nil) != nil || fault.New(fault.Data, nil) != nil {
 		t.Error("marking a nil error made it non-nil")
 	}
-	if !errors.Is(Data(plain), plain) {
+	if !errors.Is(fault.New(fault.Data, plain), plain) {
 		t.Error("a marked error no longer wraps its cause")
 	}
 }
@@ -67,9 +68,9 @@ func TestExitCode(t *testing.T) {
 // when any is, else data.
 func TestExitCodeOfJoinedErrors(t *testing.T) {
 	leaves := []error{
-		errors.New("connection reset"), Retryable(errors.New("429")),
+		errors.New("connection reset"), fault.New(fault.Retryable, errors.New("429")),
 		Usage(errors.New("--x")), objstore.ErrAccess,
-		Data(errors.New("bad line")), objstore.ErrNotExist, land.ErrInvalid,
+		fault.New(fault.Data, errors.New("bad line")), objstore.ErrNotExist, land.ErrInvalid,
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {

@@ -132,6 +132,7 @@ func NewCalendarDocument(req query.CalendarRequest, cal query.Calendar, defaults
 			Links:         Links{Self: "/v1/calendar?" + encodeQuery(calendarQuery(req, cal))}},
 		Data: make([]FlightDate, 0, len(cal.Entries)),
 	}
+	var link queryBuilder
 	if len(defaults) > 0 {
 		doc.Meta.Defaults = defaults
 	}
@@ -145,27 +146,43 @@ func NewCalendarDocument(req query.CalendarRequest, cal query.Calendar, defaults
 			ObservedAt: fare.FormatTime(e.ObservedAt), ChangedAt: fare.FormatTime(e.ChangedAt), SeriesID: e.SeriesID,
 			Links: FlightDateLinks{History: "/v1/series/" + e.SeriesID + "/history"},
 		}
-		metrics := url.Values{"origin": {req.Origin}, "destination": {req.Destination},
-			"departureDate": {e.Departure}, "price": {e.Price.Amount}, "currency": {e.Price.Currency}}
-		if days, ok := e.Duration(); ok {
+		days, roundTrip := e.Duration()
+		if roundTrip {
 			fd.Duration = &days
-			metrics.Set("duration", strconv.Itoa(days))
-		} else {
-			metrics.Set("oneWay", "true")
 		}
-		if req.Cabin != "" {
-			metrics.Set("cabin", req.Cabin)
-		}
-		if req.Adults != 0 {
-			metrics.Set("adults", countText(req.Adults))
-		}
-		if req.NonStop {
-			metrics.Set("nonStop", "true")
-		}
-		fd.Links.PriceMetrics = "/v1/price-metrics?" + encodeQuery(metrics)
+		fd.Links.PriceMetrics = priceMetricsLink(&link, req, e, days, roundTrip)
 		doc.Data = append(doc.Data, fd)
 	}
 	return doc
+}
+
+// priceMetricsLink returns the link from entry e of a calendar for req
+// to how its price compares with the history of its departure date. q is
+// reused from entry to entry.
+func priceMetricsLink(q *queryBuilder, req query.CalendarRequest, e query.CalendarEntry, days int, roundTrip bool) string {
+	q.reset("/v1/price-metrics?")
+	// In the order of the names, as url.Values.Encode writes them.
+	if req.Adults != 0 {
+		q.add("adults", countText(req.Adults))
+	}
+	if req.Cabin != "" {
+		q.add("cabin", req.Cabin)
+	}
+	q.add("currency", e.Price.Currency)
+	q.add("departureDate", e.Departure)
+	q.add("destination", req.Destination)
+	if roundTrip {
+		q.add("duration", strconv.Itoa(days))
+	}
+	if req.NonStop {
+		q.add("nonStop", "true")
+	}
+	if !roundTrip {
+		q.add("oneWay", "true")
+	}
+	q.add("origin", req.Origin)
+	q.add("price", e.Price.Amount)
+	return q.String()
 }
 
 // calendarQuery is the query string that asks for the same calendar again.

@@ -21,6 +21,13 @@ var observedAt = time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC)
 // writes it.
 func rawBatch(t *testing.T, origin, destination string, days int) []byte {
 	t.Helper()
+	return rawBatchAt(t, observedAt, origin, destination, days)
+}
+
+// rawBatchAt is rawBatch observed at another time: the synthetic prices
+// move with it.
+func rawBatchAt(t *testing.T, observedAt time.Time, origin, destination string, days int) []byte {
+	t.Helper()
 	p := synthetic.New(synthetic.Config{Seed: 3, ObservedAt: observedAt})
 	var buf bytes.Buffer
 	w := ndjson.NewWriter(&buf)

@@ -20,9 +20,11 @@ import (
 // stored. Staged holds, by part key, the searches of each part stored or
 // about to be stored under a staging prefix and not yet drained by land:
 // the next run looks each part up, marks its searches answered if it is
-// there, and keeps it while it waits (not yet emptied by land). A search
-// of a part that waits is not asked again, whatever the TTL: its answer
-// will be landed.
+// there, and keeps it while it waits. A search of a part that waits is
+// not asked again, whatever the TTL: its answer will be landed. A part
+// that is gone was never stored, or land drained it and deleted it; land
+// marks the searches of the parts it drains (MarkLanded) before deleting
+// them, so the next run forgets a part that is gone without marking it.
 type Checkpoint struct {
 	Searches map[string]time.Time            `json:"searches"`
 	Staged   map[string]map[string]time.Time `json:"staged,omitempty"`
@@ -42,7 +44,8 @@ func (c *Checkpoint) Stage(key string, searches map[string]time.Time) {
 
 // settle marks answered the searches of each staged part that st holds,
 // keeps the parts that still wait to be landed and forgets the others:
-// those never stored, and those land emptied.
+// those never stored, those land drained and deleted (MarkLanded marked
+// their searches), and those an earlier land left empty once drained.
 func (c *Checkpoint) settle(ctx context.Context, st objstore.Store) error {
 	for key, searches := range c.Staged {
 		info, err := st.Stat(ctx, key)
@@ -60,6 +63,35 @@ func (c *Checkpoint) settle(ctx context.Context, st objstore.Store) error {
 		delete(c.Staged, key)
 	}
 	return nil
+}
+
+// MarkLanded marks answered, in the checkpoint under key of st, the
+// searches of the staged parts land has landed, before land deletes
+// them (land.Lander.Landed). A run stopped after storing a part and
+// before saving the checkpoint that marks its searches leaves them only
+// in Staged, and once the part is deleted the next run cannot tell it
+// from a part never stored. No checkpoint is nothing to mark. The parts
+// stay in Staged: the next run forgets them once they are gone. Land and
+// fetch of one checkpoint do not run at once (farepipe-collect runs a
+// shard's land after its fetch).
+func MarkLanded(ctx context.Context, st objstore.Store, key string, parts []string) error {
+	ck, err := loadCheckpoint(ctx, st, key)
+	if err != nil {
+		return err
+	}
+	changed := false
+	for _, part := range parts {
+		for k, t := range ck.Staged[part] {
+			if old, ok := ck.Searches[k]; !ok || t.After(old) {
+				ck.Mark(k, t)
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return saveCheckpoint(ctx, st, key, ck)
 }
 
 // waiting reports whether key's answer is in a staged part.

@@ -11,9 +11,10 @@
 // resubmits and kills happen: a search is marked answered in the
 // checkpoint only once the part holding its answer is stored; every part
 // stored ends in raw/ exactly once when land drains the prefix
-// (land.Lander.Drain); and a run stopped at any point and run again asks
-// only the searches whose answers were not stored: within the TTL, or
-// at any TTL while their part waits to be drained.
-// TestResumeInvariant checks it on generated plans, part sizes, kills and
-// store failures.
+// (land.Lander.Drain, which marks the part's searches with MarkLanded
+// before it deletes the part); and a run stopped at any point and run
+// again asks only the searches whose answers were not stored: within the
+// TTL, or at any TTL while their part waits to be drained.
+// TestResumeInvariant checks it on generated plans, part sizes, kills,
+// store failures and batches land refuses.
 package fetch

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"path"
 	"strings"
 	"sync"
 	"testing"
@@ -24,8 +25,8 @@ import (
 // errInjected is the failure a faulty store injects.
 var errInjected = errors.New("injected store failure")
 
-// faulty is a store whose Puts fail once allowed of them succeeded
-// (allowed < 0: never).
+// faulty is a store whose Puts and Deletes fail once allowed of them
+// succeeded (allowed < 0: never).
 type faulty struct {
 	objstore.Store
 	mu      sync.Mutex
@@ -33,14 +34,29 @@ type faulty struct {
 }
 
 func (f *faulty) Put(ctx context.Context, key string, body io.Reader, size int64, meta map[string]string) error {
+	if err := f.fail("putting", key); err != nil {
+		return err
+	}
+	return f.Store.Put(ctx, key, body, size, meta)
+}
+
+func (f *faulty) Delete(ctx context.Context, key string) error {
+	if err := f.fail("deleting", key); err != nil {
+		return err
+	}
+	return f.Store.Delete(ctx, key)
+}
+
+// fail returns the injected failure once no write is allowed, else
+// counts one.
+func (f *faulty) fail(doing, key string) error {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.allowed == 0 {
-		f.mu.Unlock()
-		return fmt.Errorf("putting %s: %w", key, errInjected)
+		return fmt.Errorf("%s %s: %w", doing, key, errInjected)
 	}
 	f.allowed--
-	f.mu.Unlock()
-	return f.Store.Put(ctx, key, body, size, meta)
+	return nil
 }
 
 // asking answers every search 200 with a body naming the ask, so no two
@@ -78,15 +94,21 @@ func (p *asking) Search(ctx context.Context, s raw.Search) (raw.Envelope, error)
 		FetchedAt: time.Date(2026, 11, 21, 6, 0, 0, n, time.UTC), Body: json.RawMessage(fmt.Sprintf(`{"ask":%d}`, n))}, nil
 }
 
-// TestResumeInvariant generates plans, part sizes, kills and store
-// failures, and checks, after every run of fetch and every drain of
-// land, the invariant of a shard that resumes where it stopped:
+// TestResumeInvariant generates plans, part sizes, kills, store failures
+// (at Put and at Delete) and batches land refuses planted among the
+// parts, and checks, after every run of fetch and every drain of land,
+// the invariant of a shard that resumes where it stopped:
 //
 //   - the checkpoint marks a search answered only when an object holding
 //     its answer is stored (a staged part or a landed raw object);
 //   - the next run asks only the searches not stored;
-//   - once every search is answered and the staging prefix drained, the
-//     raw objects hold one answer of every search, exactly once.
+//   - every batch staged before a drain ends in exactly one of: landed in
+//     raw/, set aside in quarantine with its reason, or still staged after
+//     a retryable failure (drain);
+//   - once every search is answered and the staging prefix drained,
+//     nothing is left in staging, the raw objects hold one answer of every
+//     search, exactly once, every refused batch is in quarantine, and a
+//     drain more lands nothing and fails nothing.
 func TestResumeInvariant(t *testing.T) {
 	for seed := range uint64(100) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
@@ -106,7 +128,7 @@ func TestResumeInvariantOnS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for seed := range uint64(6) {
+	for seed := range uint64(10) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { testResume(t, st, testenv.Unique(t, "resume")+"/", 1000+seed) })
 	}
 }
@@ -118,6 +140,7 @@ func testResume(t *testing.T, st objstore.Store, root string, seed uint64) {
 	now := time.Date(2026, 11, 21, 6, 30, 0, 0, time.UTC)
 	prov := &asking{rng: rand.New(rand.NewPCG(seed, 34))}
 	askedAgain := map[string]int{} // asks of runs without a TTL
+	var bad []string               // staged batches land refuses
 	for round := 0; ; round++ {
 		if round > 30 {
 			t.Fatalf("seed %d: not every search answered after %d rounds", seed, round)
@@ -171,24 +194,38 @@ func testResume(t *testing.T, st objstore.Store, root string, seed uint64) {
 				t.Fatalf("seed %d round %d: after the run the checkpoint marks %s, no stored object holds its answer", seed, round, k)
 			}
 		}
-		// Sometimes a drain, sometimes failing midway.
+		// Sometimes a drain, sometimes failing midway, sometimes with
+		// batches land refuses among the parts.
 		if calm || rng.IntN(2) == 0 {
+			if !calm && rng.IntN(3) == 0 {
+				bad = append(bad, plantBad(t, st, staging, rng, round))
+			}
 			src := &faulty{Store: st, allowed: -1}
 			if !calm && rng.IntN(2) == 0 {
-				src.allowed = rng.IntN(3)
+				src.allowed = rng.IntN(6)
 			}
-			l := &land.Lander{Prefix: strings.TrimSuffix(root, "/")}
-			if _, err := l.Drain(t.Context(), src, src, staging, land.Meta{}); err != nil && !errors.Is(err, errInjected) {
-				t.Fatalf("seed %d round %d: Drain = %v", seed, round, err)
-			}
+			drain(t, src, st, root, ckKey, staging, bad, fmt.Sprintf("seed %d round %d", seed, round))
 		}
 		if calm && err == nil && len(after) == len(plan) && sum.Fresh+sum.Fetched == len(plan) {
 			break
 		}
 	}
-	// Drained, the raw objects hold every search once.
-	if left := storedIn(t, st, staging); len(left) != 0 {
-		t.Errorf("seed %d: %d answers left in staging after the last drain", seed, len(left))
+	// Drained, nothing is left in staging, not even an empty object, and
+	// the next drain lands nothing and sets nothing aside.
+	for info, err := range st.List(t.Context(), staging) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("seed %d: %s left in staging after the last drain", seed, info.Key)
+	}
+	l := &land.Lander{Prefix: strings.TrimSuffix(root, "/")}
+	if res, err := l.Drain(t.Context(), st, st, staging, land.Meta{}); err != nil || len(res) != 0 {
+		t.Errorf("seed %d: the drain after the last = %d landed, %v; want nothing, no error", seed, len(res), err)
+	}
+	for _, key := range bad {
+		if info, err := st.Stat(t.Context(), land.QuarantineKey(l.Prefix, key)); err != nil || info.Metadata[land.MetaReason] == "" {
+			t.Errorf("seed %d: refused batch %s: set aside %+v, %v; want it in quarantine with its reason", seed, key, info, err)
+		}
 	}
 	got := storedIn(t, st, root+"raw/")
 	for _, s := range plan {
@@ -235,7 +272,7 @@ func storedIn(t *testing.T, st objstore.Store, prefix string) map[string]int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Size == 0 {
+		if info.Size == 0 || strings.HasPrefix(path.Base(info.Key), badPrefix) {
 			continue
 		}
 		body, _, err := st.Get(t.Context(), info.Key)

@@ -26,6 +26,16 @@
 // and the stored object is checked against the expected size and hash. Two
 // landers racing on one batch upload the same bytes, which is harmless.
 //
+// # Draining a staging prefix
+//
+// Lander.Drain lands every batch waiting under a staging prefix (fetch
+// --stage's parts) and deletes each once landed. A batch it refuses for
+// good is set aside at QuarantineKey, [prefix/]quarantine/<staging key>,
+// with its reason (metadata reason and staged), and the others land all
+// the same. Every staged batch ends in exactly one of: landed in raw/,
+// set aside in quarantine with its reason, or still in staging after a
+// retryable failure; a rerun finishes what was left.
+//
 // A batch given as plain NDJSON is gzip-compressed into a temporary file
 // first. Bodies are read from an io.ReaderAt and never held in memory.
 package land

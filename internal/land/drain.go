@@ -1,52 +1,85 @@
 package land
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/farepipe/farepipe/internal/fault"
 	"github.com/farepipe/farepipe/internal/objstore"
 )
 
-// MetaLanded is the metadata key of an emptied staging object: the URI
-// its batch landed at.
-const MetaLanded = "landed"
-
 // Drain lands every batch under prefix (a folder: a slash is added) of
 // src into dst, in key order, numbered as parts 0, 1, ... (m.Part is
-// ignored), and empties each one once it has landed. It is how a staging prefix that fetch writes parts
-// to (fetch.Config.OutPrefix) is taken to raw/: the objects named
-// *.ndjson.gz or *.ndjson with at least one byte; an empty object is one
-// already drained. A batch that is already landed is skipped as Land
-// skips it, so a drain stopped at any point and run again lands every
-// batch exactly once. An empty prefix is no error.
+// ignored), and deletes each one from src once it has landed. It is how
+// a staging prefix that fetch writes parts to (fetch.Config.OutPrefix) is
+// taken to raw/: the objects named *.ndjson.gz or *.ndjson with at least
+// one byte. An empty prefix is no error.
 //
-// objstore.Store has no delete: a drained object is replaced by an empty
-// one with metadata MetaLanded, which the next drain passes over; a
-// lifecycle rule on the prefix removes them. The objects must be named by
-// their content (as fetch names its parts), so that an object replaced
-// between landing and emptying held the same batch.
+// Every staged batch ends in exactly one of: landed in raw/, set aside in
+// quarantine with its reason, or still in staging after a retryable
+// failure; a rerun finishes what was left.
 //
-// Drain stops at the first failure and returns the results before it.
+//   - A batch is deleted only after it has landed (and after l.Landed has
+//     been told), so a drain stopped between the two leaves it staged, and
+//     the rerun finds it landed (Land skips it: the objects are named by
+//     their content, as fetch names its parts) and deletes it.
+//   - A batch land refuses for good (ErrInvalid, ErrEmpty, ErrConflict) is
+//     copied to QuarantineKey with its reason (MetaReason) and then
+//     deleted; the other batches land all the same, and Drain returns a
+//     data error (fault.Data) wrapping an *AsideError that names each
+//     batch set aside and where.
+//   - Any other failure (the store down, refused access, a key refused)
+//     stops the drain at once with that error and leaves the batch, and
+//     those landed before it, staged.
+//
+// Drain returns the results of the batches landed.
 func (l *Lander) Drain(ctx context.Context, dst, src objstore.Store, prefix string, m Meta) ([]Result, error) {
 	keys, err := Staged(ctx, src, strings.TrimSuffix(prefix, "/")+"/")
 	if err != nil {
 		return nil, err
 	}
-	var results []Result
+	var (
+		results []Result
+		landed  []string
+		aside   []Aside
+	)
 	for i, key := range keys {
 		m.Part = i
 		res, err := l.landObject(ctx, dst, src, key, m)
-		if err != nil {
+		switch {
+		case err == nil:
+			results, landed = append(results, res), append(landed, key)
+		case refused(err):
+			a, err := l.setAside(ctx, dst, src, key, err)
+			if err != nil {
+				return results, err
+			}
+			aside = append(aside, a)
+		default:
 			return results, fmt.Errorf("draining %s: %w", src.URI(key), err)
 		}
-		if err := src.Put(ctx, key, bytes.NewReader(nil), 0, map[string]string{MetaLanded: res.URI}); err != nil {
-			return results, fmt.Errorf("emptying drained %s: %w", src.URI(key), err)
+	}
+	if l.Landed != nil && len(landed) > 0 {
+		if err := l.Landed(ctx, landed); err != nil {
+			return results, fmt.Errorf("recording %d drained batches: %w", len(landed), err)
 		}
-		results = append(results, res)
+	}
+	for _, key := range landed {
+		if err := src.Delete(ctx, key); err != nil {
+			return results, fmt.Errorf("deleting drained %s: %w", src.URI(key), err)
+		}
+	}
+	if len(aside) > 0 {
+		return results, fault.New(fault.Data, &AsideError{Aside: aside})
 	}
 	return results, nil
+}
+
+// refused reports whether land refused a batch for its content, for good.
+func refused(err error) bool {
+	return errors.Is(err, ErrInvalid) || errors.Is(err, ErrEmpty) || errors.Is(err, ErrConflict)
 }
 
 // Staged returns the keys of the batches under prefix of st that wait to

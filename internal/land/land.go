@@ -55,6 +55,11 @@ type Lander struct {
 	TempDir string
 	// Log receives one Debug line per batch; nil discards.
 	Log *slog.Logger
+	// Landed, when set, is told by Drain the staged keys it landed,
+	// before it deletes them; an error stops the drain and leaves them
+	// staged. fetch's checkpoint marks their searches answered with it
+	// (fetch.MarkLanded).
+	Landed func(ctx context.Context, keys []string) error
 }
 
 // Land lands the size bytes of body, a gzip (or plain) NDJSON batch of

@@ -31,6 +31,9 @@ type Config struct {
 	Meta    Meta         // source and run of the batches; Part is set for a directory
 	TempDir string       // temporary copies ("" means the system default)
 	Logger  *slog.Logger // nil discards
+	// Landed, with FromPrefix, is told the staged keys drained before
+	// they are deleted (Lander.Landed).
+	Landed func(ctx context.Context, keys []string) error
 }
 
 // Validate reports a configuration error (fault.Config) in cfg: no
@@ -78,13 +81,13 @@ func (s Summary) Skipped() int {
 // Run lands the batches of cfg's source into cfg.To. A source with no
 // batch (an empty directory) is ErrEmpty, except a staging prefix, which
 // may have nothing to drain. On an error, the Summary holds the batches
-// landed before it.
+// landed before it (of a staging prefix: all it landed, see Drain).
 func Run(ctx context.Context, cfg Config) (Summary, error) {
 	var sum Summary
 	if err := cfg.Validate(); err != nil {
 		return sum, err
 	}
-	l := &Lander{Prefix: cfg.Prefix, TempDir: cfg.TempDir, Log: cfg.Logger}
+	l := &Lander{Prefix: cfg.Prefix, TempDir: cfg.TempDir, Log: cfg.Logger, Landed: cfg.Landed}
 	var err error
 	switch {
 	case cfg.Path != "":

@@ -204,6 +204,35 @@ func testStore(t *testing.T, s Store, prefix string) {
 		}
 	})
 
+	t.Run("delete removes the object and its metadata, and a missing key is no error", func(t *testing.T) {
+		put(t, "del/a", "gone soon", map[string]string{"v": "1"})
+		put(t, "del/b", "stays", nil)
+		put(t, "del/dir/x", "below", nil)
+		for _, key := range []string{"del/a", "del/a", "del/never", "del/dir"} {
+			if err := s.Delete(ctx, prefix+key); err != nil {
+				t.Errorf("Delete(%q) = %v, want nil", prefix+key, err)
+			}
+		}
+		wantMissing(t, "del/a")
+		var got []string
+		for info, err := range s.List(ctx, prefix+"del/") {
+			if err != nil {
+				t.Fatalf("List = %v", err)
+			}
+			got = append(got, strings.TrimPrefix(info.Key, prefix))
+		}
+		if want := []string{"del/b", "del/dir/x"}; !slices.Equal(got, want) {
+			t.Errorf("List after Delete = %q, want %q", got, want)
+		}
+		put(t, "del/a", "back", nil)
+		if body, info := get(t, "del/a"); body != "back" || len(info.Metadata) != 0 {
+			t.Errorf("Put after Delete: got %q %v, want %q without metadata", body, info.Metadata, "back")
+		}
+		if err := s.Delete(ctx, ""); err == nil || IsRetryable(err) {
+			t.Errorf("Delete(empty key) = %v, want a permanent error", err)
+		}
+	})
+
 	t.Run("list stops when the consumer stops", func(t *testing.T) {
 		n := 0
 		for _, err := range s.List(ctx, prefix+"ls/") {
@@ -236,6 +265,9 @@ func testStore(t *testing.T, s Store, prefix string) {
 			t.Errorf("Put(cancelled) = %v, want context.Canceled, not retryable", err)
 		}
 		wantMissing(t, "cancel/a")
+		if err := s.Delete(cctx, prefix+"rt/a.txt"); !errors.Is(err, context.Canceled) || IsRetryable(err) {
+			t.Errorf("Delete(cancelled) = %v, want context.Canceled, not retryable", err)
+		}
 	})
 }
 

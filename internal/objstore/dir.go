@@ -196,6 +196,43 @@ func (d *Dir) Stat(ctx context.Context, key string) (Info, error) {
 	return info, nil
 }
 
+// Delete removes the file holding key, then its metadata sidecar. A key
+// that names no file, or a directory (a prefix, not an object), is no
+// error.
+func (d *Dir) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("deleting %s: %w", d.URI(key), err)
+	}
+	if err := d.delete(key); err != nil {
+		return fmt.Errorf("deleting %s: %w", d.URI(key), err)
+	}
+	return nil
+}
+
+func (d *Dir) delete(key string) error {
+	p, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Lstat(p)
+	if err != nil {
+		if errors.Is(notExist(err), ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	if fi.IsDir() {
+		return nil
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Remove(p + metaSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 func (d *Dir) info(key, p string, stat func() (fs.FileInfo, error)) (Info, error) {
 	fi, err := stat()
 	if err != nil {

@@ -5,9 +5,10 @@
 // object whole and atomically (a reader sees the old object or the new one,
 // never a part), user metadata travels with the object (lower-case keys,
 // printable ASCII values, at most 2 KiB), Stat and Get on a missing key fail
-// with an error matching ErrNotExist, and List returns every object under a
-// prefix in key order. IsRetryable tells a transient failure (network, 5xx,
-// throttling, a timeout) from a permanent one, and errors.Is sorts the
+// with an error matching ErrNotExist, List returns every object under a
+// prefix in key order, and Delete of a key that holds nothing succeeds.
+// IsRetryable tells a transient failure (network, 5xx, throttling, a
+// timeout) from a permanent one, and errors.Is sorts the
 // permanent ones: ErrAccess (access denied, bad credentials, no such
 // bucket), ErrRejected (a key or request the store refuses), ErrNotExist.
 //

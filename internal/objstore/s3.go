@@ -76,6 +76,7 @@ type s3API interface {
 	s3.HeadObjectAPIClient
 	s3.ListObjectsV2APIClient
 	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	DeleteObject(context.Context, *s3.DeleteObjectInput, ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
 }
 
 var _ s3API = (*s3.Client)(nil)
@@ -232,6 +233,22 @@ func (s *S3) Stat(ctx context.Context, key string) (Info, error) {
 		ETag:         strings.Trim(aws.ToString(out.ETag), `"`),
 		LastModified: aws.ToTime(out.LastModified),
 	}, nil
+}
+
+// Delete removes the object with DeleteObject, which S3 answers 204
+// whether or not the key held one.
+func (s *S3) Delete(ctx context.Context, key string) error {
+	if err := checkKey(key); err != nil {
+		return fmt.Errorf("deleting %s: %w", s.URI(key), err)
+	}
+	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
+	if err != nil {
+		if err = s3Error(err); errors.Is(err, ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("deleting %s: %w", s.URI(key), err)
+	}
+	return nil
 }
 
 // List pages through ListObjectsV2.

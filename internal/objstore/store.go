@@ -24,6 +24,9 @@ type Store interface {
 	// List yields every object whose key starts with prefix, in key order,
 	// without metadata. An error ends the sequence.
 	List(ctx context.Context, prefix string) iter.Seq2[Info, error]
+	// Delete removes the object under key and its metadata. A key that
+	// holds no object is no error, as in S3.
+	Delete(ctx context.Context, key string) error
 	// URI returns the URI naming key in this store.
 	URI(key string) string
 }

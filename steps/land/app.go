@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/farepipe/farepipe/internal/fetch"
 	"github.com/farepipe/farepipe/internal/land"
 	"github.com/farepipe/farepipe/internal/step"
 )
@@ -16,7 +18,9 @@ func app() *cli.App {
 		&cli.StringFlag{Name: "in", Value: "-", EnvVars: []string{"FAREPIPE_IN"},
 			Usage: "batch to land: a file, a directory of *.ndjson[.gz] files, an s3:// or file:// object, or - for stdin"},
 		&cli.BoolFlag{Name: "drain", EnvVars: []string{"FAREPIPE_DRAIN"},
-			Usage: "--in is an s3:// or file:// prefix: land every batch under it (as fetch --stage stores them), emptying each once landed; an empty prefix lands nothing"},
+			Usage: "--in is an s3:// or file:// prefix: land every batch under it (as fetch --stage stores them), deleting each once landed and setting aside under quarantine/ each one refused; an empty prefix lands nothing"},
+		&cli.StringFlag{Name: "checkpoint", EnvVars: []string{"FAREPIPE_CHECKPOINT"},
+			Usage: "with --drain: the checkpoint (s3:// or file://) of the fetch that staged the batches, where the searches of each are marked answered before it is deleted"},
 		&cli.StringFlag{Name: "to", Required: true, EnvVars: []string{"FAREPIPE_TO"},
 			Usage: "destination: s3://bucket[/prefix] or file://dir[/prefix]"},
 		&cli.StringFlag{Name: "source", EnvVars: []string{"FAREPIPE_SOURCE"},
@@ -40,11 +44,20 @@ func run(c *cli.Context) error {
 	cfg := land.Config{To: dst, Prefix: prefix, Logger: log,
 		Meta: land.Meta{Source: c.String("source"), Run: c.String("run")}}
 	switch in := c.String("in"); {
+	case c.String("checkpoint") != "" && !c.Bool("drain"):
+		return step.Usagef("--checkpoint: only with --drain")
 	case c.Bool("drain") && !strings.Contains(in, "://"):
 		return step.Usagef("--drain: --in must be an s3:// or file:// prefix, got %q", in)
 	case c.Bool("drain"):
 		if cfg.From, cfg.FromPrefix, err = step.OpenInput(c, "in"); err != nil {
 			return err
+		}
+		if c.String("checkpoint") != "" {
+			ck, key, err := step.OpenInput(c, "checkpoint")
+			if err != nil {
+				return err
+			}
+			cfg.Landed = func(ctx context.Context, parts []string) error { return fetch.MarkLanded(ctx, ck, key, parts) }
 		}
 	case strings.Contains(in, "://"):
 		if cfg.From, cfg.FromKey, err = step.OpenInput(c, "in"); err != nil {
@@ -58,16 +71,17 @@ func run(c *cli.Context) error {
 	if err := cfg.Validate(); err != nil { // the destination is open: what is wrong is --in
 		return fmt.Errorf("--in: %w", err)
 	}
+	// A drain that set batches aside landed the others: they are
+	// reported, and the error names the ones set aside.
 	sum, err := land.Run(c.Context, cfg)
-	if err != nil {
-		return err
-	}
-
 	var uris []string
 	for _, r := range sum.Results {
 		uris = append(uris, r.URI)
 		log.Info("landed", "uri", r.URI, "size", r.Size, "records", r.Records, "sha256", r.SHA256, "skipped", r.Skipped)
 		fmt.Fprintln(c.App.Writer, r.URI)
+	}
+	if err != nil {
+		return err
 	}
 	return step.OutputsOf(c).SetAll(map[string]string{
 		"uris": strings.Join(uris, "\n"), "count": fmt.Sprint(len(sum.Results)), "skipped": fmt.Sprint(sum.Skipped()),

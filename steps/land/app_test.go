@@ -31,7 +31,8 @@ const (
 	rowMissingInput = "a missing input object"
 	rowKeyRefused   = "a key the store refuses (400)"
 	rowS3Down       = "S3 down"
-	rowDrained      = "`--drain`: every batch under the prefix landed and emptied, or none waiting"
+	rowDrained      = "`--drain`: every batch under the prefix landed and deleted, or none waiting"
+	rowSetAside     = "`--drain`: a batch refused for good (as in the rows below) set aside under `quarantine/` with its reason, the others landed; the next drain exits 0"
 )
 
 // TestExitCodes lands batches into the real MinIO, or tries to, and checks
@@ -49,8 +50,13 @@ func TestExitCodes(t *testing.T) {
 		{Name: "no destination", Args: []string{"--in", batch}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "drain a local path", Args: []string{"--drain", "--in", batches, "--to", prefix}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "drain a missing bucket", Args: append([]string{"--drain", "--in", missingBucket + "/staging/", "--to", prefix}, s3...), Want: step.ExitUsage, Row: rowS3Access},
-		{Name: "drain a batch that is not json", Args: append([]string{"--drain", "--in", staged(t, prefix+"/bad-staging", "notjson.ndjson"), "--to", prefix + "/bad"}, s3...),
-			Want: step.ExitData, Row: rowNotBatch},
+		{Name: "drained, marking the checkpoint", Args: append([]string{"--drain", "--in", staged(t, prefix+"/ck-staging"), "--to", prefix + "/drained",
+			"--checkpoint", prefix + "/checkpoint.json"}, s3...), Want: step.ExitOK, Row: rowDrained},
+		{Name: "checkpoint without drain", Args: []string{"--in", batch, "--to", prefix, "--checkpoint", prefix + "/checkpoint.json"}, Want: step.ExitUsage, Row: rowUsage},
+		{Name: "drain a batch that is not json", Args: append([]string{"--drain", "--in", staged(t, prefix+"/bad-staging", "notjson.ndjson", "batch.ndjson"), "--to", prefix + "/bad"}, s3...),
+			Want: step.ExitData, Row: rowSetAside},
+		{Name: "drain again after setting aside", Args: append([]string{"--drain", "--in", prefix + "/bad-staging", "--to", prefix + "/bad"}, s3...),
+			Want: step.ExitOK, Row: rowDrained},
 		{Name: "unknown flag", Args: []string{"--in", batch, "--to", prefix, "--bucket", "x"}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "missing input file", Args: []string{"--in", batches + "/nope.ndjson", "--to", prefix}, Want: step.ExitUsage, Row: rowUsage},
 		{Name: "bad s3 timeout", Args: append([]string{"--in", batch, "--to", prefix, "--s3-timeout", "0s"}, s3...), Want: step.ExitUsage, Row: rowUsage},

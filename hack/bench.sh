@@ -23,6 +23,10 @@
 #   7. GET /v1/calendar against the bare Elasticsearch queries it sends, on
 #      1 000 000 observations in a services set of its own, interleaved, as
 #      ratios: hack/bench-api.sh (the first run loads the data set).
+#   8. end to end on the services of 3: N raw objects uploaded until all
+#      are searchable, N = 1, 10, 100 (FAREPIPE_BENCH_E2E_N), with farepipe
+#      ingest and with the step binaries chained; a table, and a plot in
+#      bin/bench/e2e.png (hack/benche2e).
 #
 # The machines this runs on are shared, so each go benchmark runs
 # FAREPIPE_BENCH_COUNT times (default 5) and the target is checked against
@@ -32,8 +36,9 @@
 # Settings: FAREPIPE_BENCH_COUNT, FAREPIPE_CACHE (the 1 GiB object is kept
 # in $FAREPIPE_CACHE/bench and reused), FAREPIPE_BENCH_SKIP_ES=1 and
 # FAREPIPE_BENCH_SKIP_RSS=1 and FAREPIPE_BENCH_SKIP_PEERS=1 and
-# FAREPIPE_BENCH_SKIP_API=1 to leave out 3 (and 6), 4, 5 and 6, or 7 (and
-# the settings of hack/bench-peers*.sh and hack/bench-api.sh).
+# FAREPIPE_BENCH_SKIP_API=1 and FAREPIPE_BENCH_SKIP_E2E=1 to leave out 3
+# (and 6 and 8), 4, 5 and 6, 7, or 8 (and the settings of
+# hack/bench-peers*.sh and hack/bench-api.sh).
 set -euo pipefail
 
 # shellcheck source=hack/lib.sh
@@ -56,6 +61,7 @@ trap cleanup EXIT
 
 failed=0
 summary=()
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 report() { summary+=("$(printf '%-44s %s' "$1" "$2")"); }
 check() { # check NAME VALUE OP TARGET UNIT
 	local name=$1 value=$2 op=$3 target=$4 unit=$5 verdict
@@ -190,7 +196,18 @@ if [[ "${FAREPIPE_BENCH_SKIP_API:-}" != 1 ]]; then
 	comparison "calendar against its bare queries" hack/bench-api.sh
 fi
 
-printf '\nfarepipe benchmarks (%s, %s CPUs, %s, %s)\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
-	"$(nproc)" "$(go env GOVERSION)" "$(date -u +%Y-%m-%dT%H:%MZ)"
+if [[ "${FAREPIPE_BENCH_SKIP_E2E:-}" != 1 && "${FAREPIPE_BENCH_SKIP_ES:-}" != 1 ]]; then
+	log "== 8. end to end: raw objects uploaded until all are searchable"
+	if hack/services.sh status >/dev/null 2>&1; then
+		mkdir -p bin/bench
+		comparison "end to end" go run ./hack/benche2e -n "${FAREPIPE_BENCH_E2E_N:-1,10,100}" -png bin/bench/e2e.png
+	else
+		report "end to end" "skipped: the services are not running"
+	fi
+fi
+
+printf '\nfarepipe benchmarks (%s, %s CPUs, %s, %s; load average %s at the start, %s at the end)\n' \
+	"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" "$(nproc)" "$(go env GOVERSION)" \
+	"$(date -u +%Y-%m-%dT%H:%MZ)" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${summary[@]}"
 exit "$failed"

@@ -32,6 +32,17 @@ type CalendarMeta struct {
 	// Hint says, when nothing matched, which change of a trip option
 	// (oneWay, cabin, nonStop, currency, adults) finds fares.
 	Hint string `json:"hint,omitempty"`
+	// Alternatives are the same changes as Hint, as data: for a client
+	// that words them its own way.
+	Alternatives []Alternative `json:"alternatives,omitempty"`
+}
+
+// Alternative is one trip option of the request (oneWay, cabin, nonStop,
+// currency or adults) and its values, as the parameter takes them, that
+// have fares when the request's value has none.
+type Alternative struct {
+	Option string   `json:"option"`
+	Values []string `json:"values"`
 }
 
 // Links holds the link to the resource itself.
@@ -137,6 +148,9 @@ func NewCalendarDocument(req query.CalendarRequest, cal query.Calendar, defaults
 		doc.Meta.Defaults = defaults
 	}
 	doc.Meta.Hint = Hint(cal.Alternatives, QueryOption)
+	for _, a := range cal.Alternatives {
+		doc.Meta.Alternatives = append(doc.Meta.Alternatives, Alternative{Option: a.Option, Values: a.Values})
+	}
 	for _, e := range cal.Entries {
 		fd := FlightDate{
 			Type: "flight-date", Origin: req.Origin, Destination: req.Destination,

@@ -38,6 +38,18 @@ func (d CalendarDocument) AppendJSON(b []byte) []byte {
 	if m.Hint != "" {
 		b = appendString(append(b, `,"hint":`...), m.Hint)
 	}
+	if len(m.Alternatives) > 0 {
+		b = append(b, `,"alternatives":[`...)
+		for i, a := range m.Alternatives {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(append(b, `{"option":`...), a.Option)
+			b = appendStrings(append(b, `,"values":`...), a.Values)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	if d.Data == nil {
 		return append(b, `},"data":null}`...)
 	}
@@ -82,6 +94,21 @@ func (f *FlightDate) appendJSON(b []byte) []byte {
 	b = appendString(append(b, `,"links":{"history":`...), f.Links.History)
 	b = appendString(append(b, `,"priceMetrics":`...), f.Links.PriceMetrics)
 	return append(b, "}}"...)
+}
+
+// appendStrings appends ss as a JSON array of strings, null when nil.
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
 }
 
 // appendString appends s as a JSON string as encoding/json quotes it with

@@ -126,7 +126,13 @@ func genCalendar(rng *rand.Rand) (query.CalendarRequest, query.Calendar, map[str
 		}
 	}
 	if len(cal.Entries) == 0 && rng.IntN(2) == 0 {
-		cal.Alternatives = []query.Alternative{{Option: "cabin", Values: []string{genText(rng, "BUSINESS")}}}
+		for range rng.IntN(3) + 1 {
+			var values []string
+			for range rng.IntN(3) {
+				values = append(values, genText(rng, "BUSINESS"))
+			}
+			cal.Alternatives = append(cal.Alternatives, query.Alternative{Option: genText(rng, "cabin"), Values: values})
+		}
 	}
 	return req, cal, defaults
 }

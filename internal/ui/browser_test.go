@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,6 +245,28 @@ func TestCalendarPageInChromium(t *testing.T) {
 		}
 	})
 
+	t.Run("adults are asked for and an empty month says which count has fares", func(t *testing.T) {
+		b.exec(`const a = document.getElementById('adults'); a.value = '2'; a.dispatchEvent(new Event('change', {bubbles: true})); return null`, nil)
+		b.find("#submit").click()
+		b.waitFor("the month for 2 adults", `return document.getElementById('result').dataset.state === 'done' &&
+			document.getElementById('summary').textContent.startsWith('No fares')`, 15*time.Second)
+		var search string
+		b.exec(`return location.search`, &search)
+		if !strings.Contains(search, "adults=2") {
+			t.Errorf("location.search = %q, want adults=2 in it", search)
+		}
+		if got := b.find("#summary").text(); !strings.Contains(got, "there are fares for 1 adult") {
+			t.Errorf("summary %q does not say that fares exist for 1 adult", got)
+		}
+		if got := b.find("#result-title").text(); !strings.HasSuffix(got, ", 2 adults") {
+			t.Errorf("title %q does not name 2 adults", got)
+		}
+		b.exec(`const a = document.getElementById('adults'); a.value = '1'; return null`, nil)
+		b.find("#submit").click()
+		b.waitFor("the month again", `return document.getElementById('result').dataset.state === 'done' &&
+			!document.getElementById('summary').textContent.startsWith('No fares')`, 15*time.Second)
+	})
+
 	t.Run("an empty month says which option has fares", func(t *testing.T) {
 		oneWay := strings.Replace(calPath, "&duration=3", "&oneWay=true", 1)
 		var empty api.CalendarDocument
@@ -254,8 +277,12 @@ func TestCalendarPageInChromium(t *testing.T) {
 		b.find("#submit").click()
 		b.waitFor("the empty month", `return document.getElementById('result').dataset.state === 'done' &&
 			document.getElementById('summary').textContent.startsWith('No fares')`, 15*time.Second)
-		if got := b.find("#summary").text(); !strings.Contains(strings.ToLower(got), strings.ToLower(empty.Meta.Hint)) {
-			t.Errorf("summary %q does not give the API's hint %q", got, empty.Meta.Hint)
+		if len(empty.Meta.Alternatives) != 1 || empty.Meta.Alternatives[0].Option != "oneWay" ||
+			!slices.Equal(empty.Meta.Alternatives[0].Values, []string{"false"}) {
+			t.Fatalf("GET %s: alternatives %+v, want round trips only", oneWay, empty.Meta.Alternatives)
+		}
+		if got := b.find("#summary").text(); !strings.Contains(got, "there are fares for round trips") || strings.Contains(got, "=") {
+			t.Errorf("summary %q does not say in words that round trips have fares", got)
 		}
 		b.find(`input[name="trip"][value="round"]`).click()
 		b.find("#submit").click()

@@ -13,7 +13,7 @@ const detail = $('detail');
 
 // fieldOf names the form field of each API parameter, for its errors.
 const fieldOf = {origin: 'origin', destination: 'destination', departureDate: 'month', duration: 'stay',
-  oneWay: 'trip', nonStop: 'nonStop', currency: 'currency'};
+  oneWay: 'trip', nonStop: 'nonStop', currency: 'currency', adults: 'adults'};
 
 let searching = null; // AbortController of the calendar request in flight
 let picking = null; // AbortController of the detail requests in flight
@@ -24,7 +24,7 @@ function readForm() {
   const text = k => String(f.get(k) ?? '').trim();
   return {origin: text('origin').toUpperCase(), destination: text('destination').toUpperCase(), month: text('month'),
     oneWay: f.get('trip') === 'oneway', stay: text('stay'), currency: text('currency').toUpperCase(),
-    nonStop: f.get('nonStop') === 'true'};
+    nonStop: f.get('nonStop') === 'true', adults: text('adults') || '1'};
 }
 
 function fillForm(s) {
@@ -35,17 +35,19 @@ function fillForm(s) {
   form.stay.value = s.stay;
   form.currency.value = s.currency;
   form.nonStop.checked = s.nonStop;
+  form.adults.value = s.adults;
   syncTrip();
 }
 
 // The page's own query string: origin, destination, month, oneWay, stay,
-// currency, nonStop.
+// currency, nonStop, adults (when not 1).
 function toQuery(s) {
   const q = new URLSearchParams({origin: s.origin, destination: s.destination, month: s.month});
   if (s.oneWay) q.set('oneWay', 'true');
   else if (s.stay) q.set('stay', s.stay);
   if (s.currency) q.set('currency', s.currency);
   if (s.nonStop) q.set('nonStop', 'true');
+  if (s.adults !== '1') q.set('adults', s.adults);
   return q;
 }
 
@@ -55,7 +57,8 @@ function fromQuery(q) {
   next.setUTCMonth(next.getUTCMonth() + 1);
   return {origin: q.get('origin') ?? '', destination: q.get('destination') ?? '',
     month: q.get('month') ?? fmt.isoDate(next).slice(0, 7), oneWay: q.get('oneWay') === 'true',
-    stay: q.get('stay') ?? '', currency: q.get('currency') ?? '', nonStop: q.get('nonStop') === 'true'};
+    stay: q.get('stay') ?? '', currency: q.get('currency') ?? '', nonStop: q.get('nonStop') === 'true',
+    adults: q.get('adults') ?? '1'};
 }
 
 // calendarPath asks the API for the cheapest fare of each date of the month.
@@ -66,6 +69,7 @@ function calendarPath(s) {
   else if (s.stay) q.set('duration', s.stay);
   if (s.nonStop) q.set('nonStop', 'true');
   if (s.currency) q.set('currency', s.currency);
+  if (s.adults !== '1') q.set('adults', s.adults); // left out, the API counts 1 adult and the fares stored before passengers were
   return `/v1/calendar?${q}`;
 }
 
@@ -140,16 +144,17 @@ async function search(s) {
 
 function showMonth(s, doc) {
   const trip = s.oneWay ? 'one way' : s.stay ? `round trip, ${s.stay.replace(',', '–')}-day stay` : 'round trip, any stay';
-  $('result-title').textContent = `${s.origin} → ${s.destination} · ${fmt.monthTitle(s.month)} · ${trip}${s.nonStop ? ', non-stop' : ''}`;
+  const adults = s.adults === '1' ? '' : `, ${s.adults} adults`;
+  $('result-title').textContent = `${s.origin} → ${s.destination} · ${fmt.monthTitle(s.month)} · ${trip}${s.nonStop ? ', non-stop' : ''}${adults}`;
   const entries = doc.data;
   detail.hidden = true;
   const {cheapest, low, high} = renderMonth($('days'), s.month, entries, pick);
   const {days} = monthRange(s.month);
   if (entries.length === 0) {
-    // The API's hint names the one change of an option that finds fares.
-    const hint = doc.meta.hint;
-    $('summary').textContent = hint
-      ? `No fares stored for these dates: ${hint}.`
+    // The API names the changes of one option that find fares.
+    const ways = (doc.meta.alternatives ?? []).map(a => a.values.map(v => optionWords(a.option, v)).join(' or '));
+    $('summary').textContent = ways.length > 0
+      ? `No fares stored for these dates with these options; there are fares ${ways.join(', or ')}.`
       : 'No fares stored for these dates. farepipe may not collect this route, month or stay.';
     $('legend').hidden = true;
   } else {
@@ -161,6 +166,19 @@ function showMonth(s, doc) {
     $('legend').hidden = false;
   }
   result.hidden = false;
+}
+
+// optionWords says a value of a trip option in the page's words:
+// optionWords('oneWay', 'false') is "for round trips".
+function optionWords(option, value) {
+  switch (option) {
+    case 'oneWay': return value === 'true' ? 'one way' : 'for round trips';
+    case 'nonStop': return value === 'true' ? 'non-stop only' : 'with stops';
+    case 'cabin': return `in ${value.toLowerCase().replaceAll('_', ' ')} cabin`;
+    case 'currency': return `in ${value}`;
+    case 'adults': return `for ${value} ${value === '1' ? 'adult' : 'adults'}`;
+    default: return `with ${option} ${value}`;
+  }
 }
 
 // pick shows the fare of one date: its price rating and history.

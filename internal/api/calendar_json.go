@@ -2,12 +2,10 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"maps"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // AppendJSON appends the document as encoding/json writes it with HTML
@@ -119,9 +117,7 @@ func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
 			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			_ = enc.Encode(s) // a string always encodes
+			_ = encodeJSON(&buf, s) // a string always encodes
 			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})...)
 		}
 	}
@@ -132,8 +128,8 @@ func appendString(b []byte, s string) []byte {
 
 // queryBuilder writes a URL with a query string as encodeQuery writes
 // url.Values: the caller adds the pairs in the order of their names, and
-// each value is escaped by url.QueryEscape with its commas left as they
-// are. One builder is reused from URL to URL.
+// each value is escaped by url.QueryEscape with its commas kept
+// (keepCommas). One builder is reused from URL to URL.
 type queryBuilder struct {
 	b     []byte
 	start int // where the query string begins in b
@@ -150,11 +146,7 @@ func (q *queryBuilder) add(name, value string) {
 		q.b = append(q.b, '&')
 	}
 	q.b = append(append(q.b, name...), '=')
-	v := url.QueryEscape(value)
-	if strings.Contains(v, "%2C") {
-		v = strings.ReplaceAll(v, "%2C", ",")
-	}
-	q.b = append(q.b, v...)
+	q.b = append(q.b, keepCommas(url.QueryEscape(value))...)
 }
 
 func (q *queryBuilder) String() string { return string(q.b) }

@@ -126,6 +126,8 @@ func (p *params) failed(name string) bool {
 // encodeQuery encodes a query string in name order, leaving the commas of
 // ranges ("2027-01-01,2027-01-31") readable: a comma needs no escaping in
 // a query.
-func encodeQuery(v url.Values) string {
-	return strings.ReplaceAll(v.Encode(), "%2C", ",")
-}
+func encodeQuery(v url.Values) string { return keepCommas(v.Encode()) }
+
+// keepCommas turns the escaped commas of an escaped query string back
+// into commas (see encodeQuery).
+func keepCommas(escaped string) string { return strings.ReplaceAll(escaped, "%2C", ",") }

@@ -206,7 +206,7 @@ func writePolls(bin, dir string, n int) ([]string, int64, error) {
 	for i := range n {
 		path := filepath.Join(dir, fmt.Sprintf("poll-%03d.ndjson.gz", i))
 		at := firstPoll.AddDate(0, 0, i)
-		if _, err := runBin(bin, "fetch", "--provider", "synthetic", "--seed", "1", "--observed-at", at.Format(time.RFC3339),
+		if err := runBin(bin, "fetch", "--provider", "synthetic", "--seed", "1", "--observed-at", at.Format(time.RFC3339),
 			"--routes", routes, "--from", at.AddDate(0, 0, 1).Format(time.DateOnly), "--days", days, "--stay", stays,
 			"--log-level", "warn", "--out", "file://"+path); err != nil {
 			return nil, 0, err
@@ -220,16 +220,16 @@ func writePolls(bin, dir string, n int) ([]string, int64, error) {
 	return paths, total, nil
 }
 
-// runBin runs one of the built binaries and returns its standard output;
-// its standard error is in the error when it fails.
-func runBin(bin, name string, args ...string) ([]byte, error) {
-	var stdout, stderr bytes.Buffer
+// runBin runs one of the built binaries; its standard error is in the
+// error when it fails.
+func runBin(bin, name string, args ...string) error {
+	var stderr bytes.Buffer
 	cmd := exec.Command(filepath.Join(bin, name), args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, stderr.Bytes())
+		return fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, stderr.Bytes())
 	}
-	return stdout.Bytes(), nil
+	return nil
 }
 
 // bench holds what every trial uses.
@@ -270,8 +270,13 @@ func (r result) perObject() float64 { return r.total.Seconds() / float64(r.n) }
 type counts struct{ changes, latest int64 }
 
 // key is the raw key of object i, as a crawler would upload it.
-func (t trial) key(i int) string {
-	return fmt.Sprintf("raw/source=bench-e2e/date=%s/%s-poll-%03d.ndjson.gz", firstPoll.Format(time.DateOnly), t.prefix, i)
+func (t trial) key(i int) string { return fmt.Sprintf("%spoll-%03d.ndjson.gz", t.keyPrefix("raw"), i) }
+
+// keyPrefix begins the keys of t's objects in an area of the bucket: the
+// raw objects, and what transform and index write for them under the same
+// key in the other areas.
+func (t trial) keyPrefix(area string) string {
+	return fmt.Sprintf("%s/source=bench-e2e/date=%s/%s-", area, firstPoll.Format(time.DateOnly), t.prefix)
 }
 
 // run uploads the first t.n objects, ingests them one after another in
@@ -304,23 +309,21 @@ func (t trial) run(ctx context.Context, bin string, store objstore.Store, es *el
 func (t trial) ingest(bin, in string) error {
 	prefix := "--index-prefix=" + t.prefix
 	if t.way == "ingest" {
-		_, err := runBin(bin, "farepipe", "ingest", "--in", in, prefix, "--log-level", "warn")
-		return err
+		return runBin(bin, "farepipe", "ingest", "--in", in, prefix, "--log-level", "warn")
 	}
 	outputs, err := os.MkdirTemp("", "farepipe-benche2e-outputs-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(outputs)
-	if _, err := runBin(bin, "transform", "--in", in, "--output-dir", outputs, "--log-level", "warn"); err != nil {
+	if err := runBin(bin, "transform", "--in", in, "--output-dir", outputs, "--log-level", "warn"); err != nil {
 		return err
 	}
 	curated, err := os.ReadFile(filepath.Join(outputs, "curated"))
 	if err != nil {
 		return fmt.Errorf("transform of %s wrote no curated output: %w", in, err)
 	}
-	_, err = runBin(bin, "index", "--in", strings.TrimSpace(string(curated)), prefix, "--log-level", "warn")
-	return err
+	return runBin(bin, "index", "--in", strings.TrimSpace(string(curated)), prefix, "--log-level", "warn")
 }
 
 func upload(ctx context.Context, store objstore.Store, key, path string) error {
@@ -367,14 +370,12 @@ func count(ctx context.Context, es *elasticsearch.Client, index string) (int64, 
 // cleanup deletes t's indices and the objects it uploaded and wrote.
 func (t trial) cleanup(ctx context.Context, store objstore.Store, es *elasticsearch.Client) error {
 	err := esindex.DeletePrefix(ctx, es, t.prefix)
-	for area := range strings.SplitSeq("raw curated quarantine dead-letter", " ") {
-		for info, lerr := range store.List(ctx, area+"/source=bench-e2e/") {
+	for _, area := range []string{"raw", "curated", "quarantine", "dead-letter"} {
+		for info, lerr := range store.List(ctx, t.keyPrefix(area)) {
 			if lerr != nil {
 				return errors.Join(err, lerr)
 			}
-			if strings.Contains(info.Key, t.prefix) {
-				err = errors.Join(err, store.Delete(ctx, info.Key))
-			}
+			err = errors.Join(err, store.Delete(ctx, info.Key))
 		}
 	}
 	return err

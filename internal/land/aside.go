@@ -14,9 +14,9 @@ const (
 	MetaStaged = "staged" // the URI it waited at
 )
 
-// maxReason caps the length of MetaReason, well within the 2 KiB of
-// metadata a store accepts.
-const maxReason = 1024
+// maxAsideMeta caps each value of MetaReason and MetaStaged so that both,
+// with their keys, fit the metadata a store accepts.
+const maxAsideMeta = (objstore.MaxMeta - len(MetaReason) - len(MetaStaged)) / 2
 
 // Aside is a staged batch land refused for good and set aside.
 type Aside struct {
@@ -61,7 +61,8 @@ func (l *Lander) setAside(ctx context.Context, dst, src objstore.Store, key stri
 		return a, fmt.Errorf("setting aside %s: %w", a.Staged, err)
 	}
 	defer body.Close()
-	meta := map[string]string{MetaReason: metaText(reason.Error(), maxReason), MetaStaged: metaText(a.Staged, maxReason)}
+	meta := map[string]string{MetaReason: objstore.MetaValue(reason.Error(), maxAsideMeta),
+		MetaStaged: objstore.MetaValue(a.Staged, maxAsideMeta)}
 	if err := dst.Put(ctx, QuarantineKey(l.Prefix, key), body, info.Size, meta); err != nil {
 		return a, fmt.Errorf("setting aside %s: %w", a.Staged, err)
 	}
@@ -70,19 +71,4 @@ func (l *Lander) setAside(ctx context.Context, dst, src objstore.Store, key stri
 	}
 	l.logger().Debug("batch set aside", "staged", a.Staged, "uri", a.URI, "reason", reason)
 	return a, nil
-}
-
-// metaText returns s as a metadata value: printable ASCII (anything else
-// becomes '?'), no surrounding spaces, at most n bytes.
-func metaText(s string, n int) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c < 0x20 || c > 0x7e {
-			b[i] = '?'
-		}
-	}
-	if len(b) > n {
-		b = b[:n]
-	}
-	return strings.TrimSpace(string(b))
 }

@@ -154,3 +154,34 @@ func testDrain(t *testing.T, st objstore.Store, root string) {
 		}
 	})
 }
+
+// TestSetAsideFitsLongReasonsInMetadata: a reason and a staged URI each
+// longer than the metadata a store accepts are cut so that both fit, and
+// the batch is set aside with them and deleted from staging.
+func TestSetAsideFitsLongReasonsInMetadata(t *testing.T) {
+	ctx := context.Background()
+	src, dst := objstore.NewDir(t.TempDir()), objstore.NewDir(t.TempDir())
+	key := "staging/" + strings.Repeat("a/", 495) + "part.ndjson.gz" // 1 012 bytes, near the 1 024 a key may have
+	if err := src.Put(ctx, key, strings.NewReader("x"), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	reason := errors.New(strings.Repeat("refusé, ", 400))
+	a, err := (&Lander{}).setAside(ctx, dst, src, key, reason)
+	if err != nil {
+		t.Fatalf("setting aside %d bytes of reason and a %d-byte URI: %v", len(reason.Error()), len(a.Staged), err)
+	}
+	info, err := dst.Stat(ctx, QuarantineKey("", key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := info.Metadata[MetaReason]
+	if got == "" || !strings.HasPrefix(strings.ReplaceAll(reason.Error(), "é", "??"), got) {
+		t.Errorf("reason metadata %q is not the start of the reason, printable", got)
+	}
+	if staged := info.Metadata[MetaStaged]; staged == "" || !strings.HasPrefix(a.Staged, staged) {
+		t.Errorf("staged metadata %q is not the start of %s", staged, a.Staged)
+	}
+	if _, err := src.Stat(ctx, key); !errors.Is(err, objstore.ErrNotExist) {
+		t.Errorf("the batch is still staged: %v", err)
+	}
+}

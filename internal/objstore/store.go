@@ -74,9 +74,25 @@ func rejected(err error) error {
 	return &classError{class: ErrRejected, err: err}
 }
 
-// maxMeta is the most user metadata S3 accepts, counted as the sum of the
+// MaxMeta is the most user metadata S3 accepts, counted as the sum of the
 // lengths of keys and values.
-const maxMeta = 2 << 10
+const MaxMeta = 2 << 10
+
+// MetaValue returns s as a metadata value every store accepts (see
+// cleanMeta): printable ASCII, anything else replaced by '?', at most n
+// bytes, without surrounding spaces.
+func MetaValue(s string, n int) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	if len(b) > n {
+		b = b[:n]
+	}
+	return strings.TrimSpace(string(b))
+}
 
 // cleanMeta checks user metadata and returns it with lower-case keys, so
 // that every store accepts and returns the same metadata. Keys are letters,
@@ -107,8 +123,8 @@ func cleanMeta(meta map[string]string) (map[string]string, error) {
 		out[lk] = v
 		total += len(lk) + len(v)
 	}
-	if total > maxMeta {
-		return nil, rejected(fmt.Errorf("metadata is %d bytes, more than %d", total, maxMeta))
+	if total > MaxMeta {
+		return nil, rejected(fmt.Errorf("metadata is %d bytes, more than %d", total, MaxMeta))
 	}
 	return out, nil
 }
